@@ -1,0 +1,1 @@
+"""The domain of Mitfahrnetz: models, services, plan lifecycle, jobs. No Flask here."""
