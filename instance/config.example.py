@@ -1,0 +1,12 @@
+# Copy to instance/config.py and adjust. Environment variables MATCHER_<KEY> override these.
+# DATABASE_URL = "postgresql+psycopg://mitfahrnetz:secret@localhost/mitfahrnetz"
+# SECRET_KEY = "a long random string"          # generated into instance/secret_key if unset
+# TIMEZONE = "Europe/Berlin"
+# HOLIDAY_SUBDIVISION = "NI"                    # federal state for public holidays
+# TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"   # map tiles; empty = list view only
+# GEOCODER = "nominatim"                        # default "offline": gazetteer and confirmed addresses
+# NOMINATIM_URL = "https://nominatim.openstreetmap.org/"
+# NOMINATIM_USER_AGENT = "mitfahrnetz-landkreis-x/1.0 (koordination@example.org)"
+# OSRM_URL = "http://localhost:5001"           # road travel times; empty = geodesic model
+# MAIL_SERVER = "smtp.example.org"
+# RATELIMIT_STORAGE_URI = "redis://127.0.0.1:6379/0"

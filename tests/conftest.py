@@ -1,0 +1,173 @@
+"""Shared fixtures: one database per test run, migrated once, rolled back per test.
+
+The suite runs on SQLite by default. Set ``MATCHER_TEST_DATABASE_URL`` (for
+example ``postgresql+psycopg://postgres@127.0.0.1:5432/test``) to run it on
+PostgreSQL: each run then works in a schema of its own, dropped at the end, so
+two runs on one server never see each other's rows.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
+
+from matcher.db import make_engine
+
+TEST_DATABASE_ENV = "MATCHER_TEST_DATABASE_URL"
+
+
+class TestDatabase:
+    """Creates isolated, empty databases (SQLite files or PostgreSQL schemas) on demand."""
+
+    def __init__(self, server_url: str | None, tmp_dir: Path) -> None:
+        self.server_url = server_url
+        self.tmp_dir = tmp_dir
+        self._schemas: list[str] = []
+        self._engines: list[Engine] = []
+
+    @property
+    def is_postgres(self) -> bool:
+        return self.server_url is not None and self.server_url.startswith("postgresql")
+
+    def new_url_and_engine(self, label: str) -> tuple[str, Engine]:
+        """A fresh empty database: its URL (for code that builds its own engine) and an engine."""
+        if not self.is_postgres:
+            path = self.tmp_dir / f"{label}-{uuid.uuid4().hex[:8]}.sqlite"
+            url = f"sqlite:///{path}"
+            engine = make_engine(url)
+        else:
+            assert self.server_url is not None
+            schema = f"t_{os.getpid()}_{uuid.uuid4().hex[:10]}"
+            admin = sa.create_engine(self.server_url)
+            with admin.begin() as conn:
+                conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+            admin.dispose()
+            self._schemas.append(schema)
+            url = with_search_path(self.server_url, schema)
+            engine = make_engine(url)
+        self._engines.append(engine)
+        return url, engine
+
+    def cleanup(self) -> None:
+        for engine in self._engines:
+            engine.dispose()
+        if self.is_postgres and self._schemas:
+            assert self.server_url is not None
+            admin = sa.create_engine(self.server_url)
+            with admin.begin() as conn:
+                for schema in self._schemas:
+                    conn.execute(sa.text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+            admin.dispose()
+
+
+def with_search_path(server_url: str, schema: str) -> str:
+    """A PostgreSQL URL whose connections use ``schema`` first."""
+    url = make_url(server_url)
+    return url.update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(
+        hide_password=False
+    )
+
+
+@pytest.fixture(scope="session")
+def test_databases(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestDatabase]:
+    """The factory of isolated databases for this run."""
+    databases = TestDatabase(os.environ.get(TEST_DATABASE_ENV), tmp_path_factory.mktemp("db"))
+    yield databases
+    databases.cleanup()
+
+
+@pytest.fixture(scope="session")
+def _migrated(test_databases: TestDatabase) -> tuple[str, Engine]:
+    from matcher import migrate
+
+    url, engine = test_databases.new_url_and_engine("main")
+    migrate.upgrade(engine)
+    return url, engine
+
+
+@pytest.fixture(scope="session")
+def database_url(_migrated: tuple[str, Engine]) -> str:
+    """URL of the run's database, migrated to the newest revision."""
+    return _migrated[0]
+
+
+@pytest.fixture(scope="session")
+def engine(_migrated: tuple[str, Engine]) -> Engine:
+    """Engine on the run's migrated database."""
+    return _migrated[1]
+
+
+@pytest.fixture()
+def session(engine: Engine) -> Iterator[Session]:
+    """A session whose work is rolled back after the test, commits included."""
+    connection = engine.connect()
+    outer = connection.begin()
+    db_session = Session(
+        bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
+    )
+    try:
+        yield db_session
+    finally:
+        db_session.close()
+        outer.rollback()
+        connection.close()
+
+
+@pytest.fixture()
+def fresh_engine(test_databases: TestDatabase) -> Engine:
+    """An empty, unmigrated database of its own, for migration tests."""
+    return test_databases.new_url_and_engine("fresh")[1]
+
+
+@pytest.fixture()
+def fresh_database_url(test_databases: TestDatabase) -> str:
+    """URL of an empty, unmigrated database of its own (for app and CLI tests)."""
+    return test_databases.new_url_and_engine("fresh")[0]
+
+
+@pytest.fixture()
+def app_config(database_url: str) -> dict[str, object]:
+    """Configuration for a test app; tests may change it before asking for ``app``."""
+    return {
+        "TESTING": True,
+        "DATABASE_URL": database_url,
+        "SECRET_KEY": "test-secret",
+        "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_ENABLED": False,
+        "SERVER_NAME": "localhost",
+    }
+
+
+@pytest.fixture()
+def app(app_config: dict[str, object], session: Session, tmp_path: Path):  # type: ignore[no-untyped-def]
+    """The Flask app on the run's database; every session it opens joins the test's transaction."""
+    from sqlalchemy.orm import sessionmaker
+
+    from web import create_app
+
+    application = create_app(app_config, instance_path=str(tmp_path / "instance"))
+    connection = session.connection()
+    application.extensions["matcher.sessions"] = sessionmaker(
+        bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
+    )
+    return application
+
+
+@pytest.fixture()
+def client(app):  # type: ignore[no-untyped-def]
+    """A test client of ``app``."""
+    return app.test_client()
+
+
+@pytest.fixture()
+def runner(app):  # type: ignore[no-untyped-def]
+    """A CLI runner of ``app``."""
+    return app.test_cli_runner()

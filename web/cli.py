@@ -1,0 +1,98 @@
+"""Command-line entry points: ``flask --app web setup | db ... | demo load | create-admin``."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+from flask.cli import FlaskGroup
+
+from matcher.db import session_scope
+from web.db import get_engine
+from web.db import session_factory
+
+db_cli = AppGroup("db", help="Database schema (Alembic migrations).")
+demo_cli = AppGroup("demo", help="The demo district.")
+
+
+@db_cli.command("upgrade")
+@click.option("--revision", default="head", show_default=True)
+def db_upgrade(revision: str) -> None:
+    """Migrate the database up to REVISION."""
+    from matcher import migrate
+
+    migrate.upgrade(get_engine(), revision)
+    click.echo(f"database at revision {migrate.current(get_engine())}")
+
+
+@db_cli.command("downgrade")
+@click.option("--revision", default="-1", show_default=True)
+def db_downgrade(revision: str) -> None:
+    """Migrate the database down to REVISION."""
+    from matcher import migrate
+
+    migrate.downgrade(get_engine(), revision)
+    click.echo(f"database at revision {migrate.current(get_engine())}")
+
+
+@db_cli.command("current")
+def db_current() -> None:
+    """Print the database's revision."""
+    from matcher import migrate
+
+    click.echo(migrate.current(get_engine()) or "empty (not migrated)")
+
+
+@demo_cli.command("load")
+def demo_load() -> None:
+    """Fill an empty database with the demo district (does nothing if it is there)."""
+    click.echo(load_demo_district())
+
+
+def load_demo_district() -> str:
+    """Load the demo district in one transaction; return the summary to print."""
+    from matcher.demo import load_demo
+
+    with session_scope(session_factory()) as session:
+        summary = load_demo(session)
+    return str(summary)
+
+
+@click.command("setup")
+@click.option("--no-demo", is_flag=True, help="Do not load the demo district.")
+def setup_command(no_demo: bool) -> None:
+    """Migrate the database and load the demo district if the database is empty."""
+    from matcher import migrate
+
+    migrate.upgrade(get_engine())
+    click.echo(f"database ready at revision {migrate.current(get_engine())}")
+    if not no_demo:
+        click.echo(load_demo_district())
+
+
+@click.command("create-admin")
+@click.option("--email", prompt=True)
+@click.option("--name", prompt=True)
+@click.password_option()
+def create_admin_command(email: str, name: str, password: str) -> None:
+    """Create a coordinator account with the admin role."""
+    from matcher.services.accounts import create_coordinator
+
+    with session_scope(session_factory()) as session:
+        create_coordinator(session, email=email, name=name, password=password, role="admin")
+    click.echo(f"admin {email} created")
+
+
+def init_app(app: Flask) -> None:
+    """Register the command groups on ``app``."""
+    app.cli.add_command(db_cli)
+    app.cli.add_command(demo_cli)
+    app.cli.add_command(setup_command)
+    app.cli.add_command(create_admin_command)
+
+
+def main() -> None:
+    """The ``mitfahrnetz`` console script: the Flask CLI bound to this app."""
+    from web import create_app
+
+    FlaskGroup(create_app=create_app)()
