@@ -68,16 +68,20 @@ def configure_logging(app: Flask) -> None:
     if not logging.getLogger().handlers:
         logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     app.logger.setLevel(level)
+    # Alembic logs every plugin it loads at INFO; migrations still report at WARNING.
+    logging.getLogger("alembic").setLevel(max(logging.WARNING, logging.getLevelName(level)))
 
 
 def configure_extensions(app: Flask) -> None:
     """Attach the database, i18n, CSRF, rate limiting, security headers and error pages."""
+    from web import auth
     from web import db
     from web import errors
     from web import i18n
     from web import security
 
     db.init_app(app)
+    auth.init_app(app)
     i18n.init_app(app)
     security.init_app(app)
     errors.init_app(app)
@@ -86,9 +90,11 @@ def configure_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     """Mount every blueprint and the CLI commands."""
     from web import cli
+    from web.coordinators import bp as coordinators_bp
     from web.health import bp as health_bp
     from web.main import bp as main_bp
 
     app.register_blueprint(health_bp)
     app.register_blueprint(main_bp)
+    app.register_blueprint(coordinators_bp)
     cli.init_app(app)

@@ -83,12 +83,28 @@ def create_admin_command(email: str, name: str, password: str) -> None:
     click.echo(f"admin {email} created")
 
 
+@click.command("planner-worker")
+@click.option("--url", default=None, help="Redis URL (default: the REDIS_URL setting).")
+@click.option("--max-jobs", type=int, default=None, help="Stop after this many runs.")
+def planner_worker_command(url: str | None, max_jobs: int | None) -> None:
+    """Execute planner runs queued in Redis (PLANNER_QUEUE=redis) until stopped."""
+    from matcher.jobs.planner_queue import run_redis_worker
+    from web.settings import current_settings
+
+    settings = current_settings()
+    url = url or settings.redis_url
+    click.echo(f"planner worker listening on {url}")
+    done = run_redis_worker(session_factory(), settings, url, max_jobs=max_jobs)
+    click.echo(f"planner worker done after {done} runs")
+
+
 def init_app(app: Flask) -> None:
     """Register the command groups on ``app``."""
     app.cli.add_command(db_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(setup_command)
     app.cli.add_command(create_admin_command)
+    app.cli.add_command(planner_worker_command)
 
 
 def main() -> None:

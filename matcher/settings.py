@@ -1,0 +1,74 @@
+"""The domain's settings as one frozen object, built from the web app's configuration.
+
+Nothing in ``matcher`` reads Flask config or the environment; the unit of work (request,
+CLI command, job) passes a ``Settings`` in.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+from zoneinfo import ZoneInfo
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Domain settings; field names match the upper-case config keys (``TIMEZONE`` -> timezone)."""
+
+    timezone: str = "Europe/Berlin"
+    holiday_country: str = "DE"
+    holiday_subdivision: str = "NI"
+    planner_time_limit_seconds: int = 20
+    planner_workers: int = 1
+    planner_solution_limit: int | None = None
+    planner_queue: str = "local"
+    redis_url: str = "redis://127.0.0.1:6379/0"
+    max_ride_factor: float = 1.5
+    max_ride_extra_minutes: int = 15
+    boarding_seconds: int = 60
+    change_weight: int = 600
+    geocoder: str = "offline"
+    nominatim_url: str = ""
+    nominatim_user_agent: str = "mitfahrnetz/0.1"
+    osrm_url: str = ""
+    base_url: str = "http://127.0.0.1:5000"
+    # Notifications and scheduled jobs (issue 6); times are local "HH:MM".
+    mail_host: str = "localhost"
+    mail_port: int = 25
+    mail_security: str = "none"
+    """``none``, ``starttls`` or ``ssl``."""
+    mail_username: str = ""
+    mail_password: str = ""
+    mail_sender: str = "Mitfahrnetz <noreply@localhost>"
+    mail_timeout_seconds: int = 20
+    sms_gateway: str = "log"
+    translations_dir: str = ""
+    outbox_max_attempts: int = 6
+    outbox_backoff_seconds: int = 60
+    outbox_batch_size: int = 50
+    nightly_planning_time: str = "02:00"
+    rider_reminder_time: str = "18:00"
+    driver_response_deadline: str = "12:00"
+    """The day before a ride: a driver who has not answered by then gets a reminder."""
+    driver_escalation_hours: int = 4
+    """Hours after the reminder without an answer before the coordinators are alerted."""
+    retention_months: int = 24
+    outbox_retention_days: int = 90
+    scheduler_lease_seconds: int = 90
+
+    @property
+    def tz(self) -> ZoneInfo:
+        """The district's time zone."""
+        return ZoneInfo(self.timezone)
+
+    @classmethod
+    def from_mapping(cls, config: Mapping[str, Any]) -> Settings:
+        """Pick this class's fields from a config mapping with upper-case keys; ignore the rest."""
+        values = {
+            field.name: config[field.name.upper()]
+            for field in dataclasses.fields(cls)
+            if field.name.upper() in config
+        }
+        return cls(**values)

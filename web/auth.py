@@ -1,0 +1,153 @@
+"""Who is logged in: coordinators (password) and drivers (magic link or password), via Flask-Login.
+
+One login manager serves both kinds of account; the session stores ``"coordinator:<id>"`` or
+``"driver:<id>"`` so an id of one kind can never be mistaken for the other. Riders have no
+account: their personal link is their key.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import wraps
+from typing import Any
+from typing import TypeVar
+from typing import cast
+
+from flask import Flask
+from flask import abort
+from flask import redirect
+from flask import request
+from flask import url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import AnonymousUserMixin
+from flask_login import LoginManager
+from flask_login import current_user
+from flask_login import login_user
+
+from matcher.models import Coordinator
+from matcher.models import CoordinatorRole
+from matcher.models import Driver
+from web.db import get_session
+
+login_manager = LoginManager()
+login_manager.login_message = _l("Please log in to see this page.")
+login_manager.login_message_category = "info"
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+@dataclass(frozen=True)
+class Account:
+    """The logged-in person as Flask-Login sees them; ``kind`` is 'coordinator' or 'driver'."""
+
+    kind: str
+    id: int
+    role: str | None = None
+    is_authenticated: bool = True
+    is_active: bool = True
+    is_anonymous: bool = False
+
+    def get_id(self) -> str:
+        return f"{self.kind}:{self.id}"
+
+    @property
+    def is_coordinator(self) -> bool:
+        return self.kind == "coordinator"
+
+    @property
+    def is_admin(self) -> bool:
+        return self.kind == "coordinator" and self.role == CoordinatorRole.ADMIN
+
+    @property
+    def is_driver(self) -> bool:
+        return self.kind == "driver"
+
+
+class Anonymous(AnonymousUserMixin):
+    """Nobody logged in."""
+
+    kind = "anonymous"
+    is_coordinator = False
+    is_admin = False
+    is_driver = False
+
+
+@login_manager.user_loader
+def load_account(user_id: str) -> Account | None:
+    """Rebuild the account from the session; an inactive or erased account logs out."""
+    kind, _, raw_id = user_id.partition(":")
+    if not raw_id.isdigit():
+        return None
+    session = get_session()
+    if kind == "coordinator":
+        coordinator = session.get(Coordinator, int(raw_id))
+        if coordinator is None or not coordinator.active:
+            return None
+        return Account("coordinator", coordinator.id, role=str(coordinator.role))
+    if kind == "driver":
+        driver = session.get(Driver, int(raw_id))
+        if driver is None or not driver.active or driver.erased_at is not None:
+            return None
+        return Account("driver", driver.id)
+    return None
+
+
+def log_in_coordinator(coordinator: Coordinator) -> None:
+    """Start a coordinator's session."""
+    login_user(Account("coordinator", coordinator.id, role=str(coordinator.role)))
+
+
+def log_in_driver(driver: Driver, remember: bool = False) -> None:
+    """Start a driver's session."""
+    login_user(Account("driver", driver.id), remember=remember)
+
+
+def current_account() -> Account | Anonymous:
+    """The current account (or the anonymous one)."""
+    return cast(Account | Anonymous, current_user._get_current_object())  # noqa: SLF001
+
+
+def coordinator_required(view: F | None = None, *, admin: bool = False) -> Any:
+    """Only coordinators (``admin=True``: only admins); others get 403, nobody gets the login."""
+
+    def decorate(func: F) -> F:
+        @wraps(func)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            account = current_account()
+            if not account.is_authenticated:
+                return redirect(url_for(COORDINATOR_LOGIN_VIEW, next=request.path))
+            if not account.is_coordinator or (admin and not account.is_admin):
+                abort(403)
+            return func(*args, **kwargs)
+
+        return cast(F, wrapper)
+
+    return decorate(view) if view is not None else decorate
+
+
+def driver_required(view: F) -> F:
+    """Only logged-in drivers; others get 403, nobody gets the driver login."""
+
+    @wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        account = current_account()
+        if not account.is_authenticated:
+            return redirect(url_for(DRIVER_LOGIN_VIEW, next=request.path))
+        if not account.is_driver:
+            abort(403)
+        return view(*args, **kwargs)
+
+    return cast(F, wrapper)
+
+
+# Endpoints of the two login pages; the blueprints that own them register these names.
+COORDINATOR_LOGIN_VIEW = "coordinators.login"
+DRIVER_LOGIN_VIEW = "drivers.login"
+
+
+def init_app(app: Flask) -> None:
+    """Attach the login manager."""
+    login_manager.init_app(app)
+    login_manager.anonymous_user = Anonymous
+    login_manager.login_view = COORDINATOR_LOGIN_VIEW
