@@ -6,6 +6,7 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 from flask.cli import FlaskGroup
+from flask.cli import with_appcontext
 
 from matcher.db import session_scope
 from web.db import get_engine
@@ -59,6 +60,7 @@ def load_demo_district() -> str:
 
 
 @click.command("setup")
+@with_appcontext
 @click.option("--no-demo", is_flag=True, help="Do not load the demo district.")
 def setup_command(no_demo: bool) -> None:
     """Migrate the database and load the demo district if the database is empty."""
@@ -71,6 +73,7 @@ def setup_command(no_demo: bool) -> None:
 
 
 @click.command("create-admin")
+@with_appcontext
 @click.option("--email", prompt=True)
 @click.option("--name", prompt=True)
 @click.password_option()
@@ -84,6 +87,7 @@ def create_admin_command(email: str, name: str, password: str) -> None:
 
 
 @click.command("planner-worker")
+@with_appcontext
 @click.option("--url", default=None, help="Redis URL (default: the REDIS_URL setting).")
 @click.option("--max-jobs", type=int, default=None, help="Stop after this many runs.")
 def planner_worker_command(url: str | None, max_jobs: int | None) -> None:
