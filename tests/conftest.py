@@ -43,6 +43,7 @@ class TestDatabase:
             path = self.tmp_dir / f"{label}-{uuid.uuid4().hex[:8]}.sqlite"
             url = f"sqlite:///{path}"
             engine = make_engine(url)
+            use_real_sqlite_transactions(engine)
         else:
             assert self.server_url is not None
             schema = f"t_{os.getpid()}_{uuid.uuid4().hex[:10]}"
@@ -66,6 +67,23 @@ class TestDatabase:
                 for schema in self._schemas:
                     conn.execute(sa.text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
             admin.dispose()
+
+
+def use_real_sqlite_transactions(engine: Engine) -> None:
+    """Let SQLAlchemy, not pysqlite, begin transactions (the SQLAlchemy docs' recipe).
+
+    pysqlite starts a transaction only before a write, so the test session's outer
+    ``BEGIN`` never reaches SQLite: a test's ``commit()`` (a ``RELEASE SAVEPOINT``
+    of the outermost savepoint) then really commits, and rows leak into later tests.
+    """
+
+    @sa.event.listens_for(engine, "connect")
+    def _no_pysqlite_begin(dbapi_connection, _record):  # type: ignore[no-untyped-def]
+        dbapi_connection.isolation_level = None
+
+    @sa.event.listens_for(engine, "begin")
+    def _emit_begin(connection):  # type: ignore[no-untyped-def]
+        connection.exec_driver_sql("BEGIN")
 
 
 def with_search_path(server_url: str, schema: str) -> str:
@@ -131,6 +149,24 @@ def fresh_engine(test_databases: TestDatabase) -> Engine:
 def fresh_database_url(test_databases: TestDatabase) -> str:
     """URL of an empty, unmigrated database of its own (for app and CLI tests)."""
     return test_databases.new_url_and_engine("fresh")[0]
+
+
+@pytest.fixture(autouse=True)
+def _dispose_app_engines(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Close the pools of every engine an app made during the test (no leaked connections)."""
+    import web.db
+
+    created: list[Engine] = []
+
+    def tracking_make_engine(url: str, **kwargs: object) -> Engine:
+        engine = make_engine(url, **kwargs)  # type: ignore[arg-type]
+        created.append(engine)
+        return engine
+
+    monkeypatch.setattr(web.db, "make_engine", tracking_make_engine)
+    yield
+    for engine in created:
+        engine.dispose()
 
 
 @pytest.fixture()
