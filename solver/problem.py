@@ -13,6 +13,39 @@ from dataclasses import dataclass
 from dataclasses import field
 from enum import IntEnum
 from enum import StrEnum
+from functools import cached_property
+from typing import Any
+
+from solver._validate import validate_problem
+
+MAX_SEATS = 8
+"""Largest passenger capacity of a car in the service (a 9-seat minibus, driver excluded)."""
+
+
+def _require(ok: bool, message: str) -> None:
+    if not ok:
+        raise ValueError(message)
+
+
+def _check_int(owner: str, name: str, value: Any, minimum: int = 0) -> None:
+    """Raise unless ``value`` is an int (not a bool) >= ``minimum``."""
+    _require(
+        isinstance(value, int) and not isinstance(value, bool),
+        f"{owner}.{name} must be an int, got {value!r}",
+    )
+    _require(value >= minimum, f"{owner}.{name} must be >= {minimum}, got {value}")
+
+
+def _check_optional_int(owner: str, name: str, value: Any) -> None:
+    if value is not None:
+        _check_int(owner, name, value)
+
+
+def _freeze(obj: Any, name: str, kind: type) -> None:
+    """Let callers pass lists/sets: store them as tuple/frozenset in a frozen dataclass."""
+    value = getattr(obj, name)
+    if not isinstance(value, kind):
+        object.__setattr__(obj, name, kind(value))
 
 
 class Priority(IntEnum):
@@ -45,6 +78,8 @@ class TimeWindow:
     latest: int
 
     def __post_init__(self) -> None:
+        _check_int("TimeWindow", "earliest", self.earliest)
+        _check_int("TimeWindow", "latest", self.latest)
         if self.earliest < 0:
             raise ValueError(f"TimeWindow.earliest must be >= 0, got {self.earliest}")
         if self.latest < self.earliest:
@@ -90,6 +125,28 @@ class Vehicle:
     max_requests: int | None = None
     max_night_requests: int | None = None
     fixed_cost: int = 0
+
+    def __post_init__(self) -> None:
+        _require(
+            isinstance(self.id, str) and self.id != "",
+            f"Vehicle.id must be a non-empty str, got {self.id!r}",
+        )
+        owner = f"Vehicle {self.id!r}"
+        _check_int(owner, "start", self.start)
+        _check_int(owner, "end", self.end)
+        _require(isinstance(self.window, TimeWindow), f"{owner}.window must be a TimeWindow")
+        # The upper bound of 8 seats is checked by Problem (Problem.max_seats), so
+        # benchmark instances with large capacities can raise it.
+        _check_int(owner, "seats", self.seats, 1)
+        _check_int(owner, "child_seats", self.child_seats)
+        _require(
+            self.child_seats <= self.seats,
+            f"{owner}.child_seats ({self.child_seats}) must be <= seats ({self.seats})",
+        )
+        for name in ("max_drive_seconds", "max_duty_seconds", "max_requests", "max_night_requests"):
+            _check_optional_int(owner, name, getattr(self, name))
+        _check_int(owner, "fixed_cost", self.fixed_cost)
+        _freeze(self, "languages", frozenset)
 
 
 @dataclass(frozen=True)
@@ -137,6 +194,42 @@ class Request:
     forbidden_vehicles: frozenset[str] = frozenset()
     must_serve: bool = False
 
+    def __post_init__(self) -> None:
+        _require(
+            isinstance(self.id, str) and self.id != "",
+            f"Request.id must be a non-empty str, got {self.id!r}",
+        )
+        owner = f"Request {self.id!r}"
+        _check_int(owner, "pickup", self.pickup)
+        _check_int(owner, "dropoff", self.dropoff)
+        for name in ("pickup_window", "dropoff_window"):
+            window = getattr(self, name)
+            _require(
+                window is None or isinstance(window, TimeWindow),
+                f"{owner}.{name} must be a TimeWindow or None, got {window!r}",
+            )
+        _check_int(owner, "pickup_service", self.pickup_service)
+        _check_int(owner, "dropoff_service", self.dropoff_service)
+        _check_int(owner, "seats", self.seats, 1)
+        _check_int(owner, "child_seats", self.child_seats)
+        _require(
+            self.child_seats <= self.seats,
+            f"{owner}.child_seats ({self.child_seats}) must be <= seats ({self.seats})",
+        )
+        _check_optional_int(owner, "max_ride_seconds", self.max_ride_seconds)
+        try:
+            object.__setattr__(self, "priority", Priority(self.priority))
+        except ValueError:
+            raise ValueError(
+                f"{owner}.priority must be a Priority, got {self.priority!r}"
+            ) from None
+        _freeze(self, "languages", frozenset)
+        _freeze(self, "forbidden_vehicles", frozenset)
+        _require(
+            self.locked_vehicle is None or self.locked_vehicle not in self.forbidden_vehicles,
+            f"{owner}.locked_vehicle {self.locked_vehicle!r} is also in forbidden_vehicles",
+        )
+
 
 @dataclass(frozen=True)
 class Visit:
@@ -145,6 +238,13 @@ class Visit:
     request_id: str
     kind: StopKind
 
+    def __post_init__(self) -> None:
+        _require(
+            self.kind in (StopKind.PICKUP, StopKind.DROPOFF),
+            f"Visit {self.request_id!r}.kind must be pickup or dropoff, got {self.kind!r}",
+        )
+        object.__setattr__(self, "kind", StopKind(self.kind))
+
 
 @dataclass(frozen=True)
 class PlannedRoute:
@@ -152,6 +252,9 @@ class PlannedRoute:
 
     vehicle_id: str
     visits: tuple[Visit, ...]
+
+    def __post_init__(self) -> None:
+        _freeze(self, "visits", tuple)
 
 
 @dataclass(frozen=True)
@@ -179,6 +282,16 @@ class Weights:
         }
     )
 
+    def __post_init__(self) -> None:
+        for name in ("travel_time", "distance", "extra_ride_time", "change", "language_mismatch"):
+            _check_int("Weights", name, getattr(self, name))
+        for priority, penalty in self.unserved.items():
+            _check_int("Weights", f"unserved[{Priority(priority).name}]", penalty)
+
+    def penalty(self, priority: Priority) -> int:
+        """Cost of leaving a request of this priority unserved."""
+        return self.unserved.get(priority, 0)
+
 
 @dataclass(frozen=True)
 class TravelMatrix:
@@ -186,6 +299,26 @@ class TravelMatrix:
 
     durations: tuple[tuple[int, ...], ...]
     distances: tuple[tuple[int, ...], ...]
+
+    def __post_init__(self) -> None:
+        n = len(self.durations)
+        for name in ("durations", "distances"):
+            rows = tuple(tuple(row) for row in getattr(self, name))
+            object.__setattr__(self, name, rows)
+            _require(len(rows) == n, f"TravelMatrix.{name} has {len(rows)} rows, expected {n}")
+            for i, row in enumerate(rows):
+                _require(
+                    len(row) == n,
+                    f"TravelMatrix.{name}[{i}] has {len(row)} entries, expected {n} (square)",
+                )
+            _require(
+                all(type(x) is int for row in rows for x in row),
+                f"TravelMatrix.{name} must hold ints only",
+            )
+            _require(
+                n == 0 or min(map(min, rows)) >= 0,
+                f"TravelMatrix.{name} must be non-negative",
+            )
 
     @property
     def size(self) -> int:
@@ -206,6 +339,8 @@ class Problem:
         locked_routes: Vehicle id -> visits that must open that vehicle's
             route in this order ("lock a whole route"); every request in it
             appears with both pick-up and drop-off.
+        max_seats: Largest ``Vehicle.seats`` accepted (8 in the service: cars and
+            9-seat minibuses); benchmark readers raise it for lorry capacities.
     """
 
     vehicles: tuple[Vehicle, ...]
@@ -214,3 +349,33 @@ class Problem:
     weights: Weights = field(default_factory=Weights)
     previous: tuple[PlannedRoute, ...] = ()
     locked_routes: Mapping[str, tuple[Visit, ...]] = field(default_factory=dict)
+    max_seats: int = MAX_SEATS
+
+    def __post_init__(self) -> None:
+        _freeze(self, "vehicles", tuple)
+        _freeze(self, "requests", tuple)
+        _freeze(self, "previous", tuple)
+        object.__setattr__(
+            self, "locked_routes", {v: tuple(visits) for v, visits in self.locked_routes.items()}
+        )
+        _require(isinstance(self.matrix, TravelMatrix), "Problem.matrix must be a TravelMatrix")
+        _require(
+            all(isinstance(v, Vehicle) for v in self.vehicles),
+            "Problem.vehicles must hold Vehicle objects",
+        )
+        _require(
+            all(isinstance(r, Request) for r in self.requests),
+            "Problem.requests must hold Request objects",
+        )
+        _check_int("Problem", "max_seats", self.max_seats, 1)
+        validate_problem(self)
+
+    @cached_property
+    def vehicle_by_id(self) -> Mapping[str, Vehicle]:
+        """Vehicles by id."""
+        return {v.id: v for v in self.vehicles}
+
+    @cached_property
+    def request_by_id(self) -> Mapping[str, Request]:
+        """Requests by id."""
+        return {r.id: r for r in self.requests}

@@ -138,12 +138,18 @@ class SolveStats:
 
 @dataclass(frozen=True)
 class Solution:
-    """A plan for the day: routes (vehicles serving something), unserved requests, costs."""
+    """A plan for the day: routes (vehicles serving something), unserved requests, costs.
+
+    ``demoted`` lists must-serve requests the planner had to treat as optional
+    because no vehicle could serve them (alone, or all of them together); they
+    also appear in ``unserved`` with the reason.
+    """
 
     routes: tuple[Route, ...]
     unserved: tuple[Unserved, ...]
     objective: ObjectiveParts
     stats: SolveStats
+    demoted: tuple[str, ...] = ()
 
     @property
     def served_ids(self) -> frozenset[str]:
