@@ -3,3 +3,41 @@
 Nothing here knows of databases, Flask or the ``matcher`` package; OR-Tools is
 imported in ``solver._ortools`` only.
 """
+
+from solver.check import Violation as Violation
+from solver.check import check as check
+from solver.explain import explain_unserved as explain_unserved
+from solver.explain import structural_feasible as structural_feasible
+from solver.insertion import Insertion as Insertion
+from solver.insertion import greedy_construct as greedy_construct
+from solver.insertion import rank_insertions as rank_insertions
+from solver.params import FirstSolution as FirstSolution
+from solver.params import Metaheuristic as Metaheuristic
+from solver.params import SolveParams as SolveParams
+from solver.problem import PlannedRoute as PlannedRoute
+from solver.problem import Priority as Priority
+from solver.problem import Problem as Problem
+from solver.problem import Request as Request
+from solver.problem import StopKind as StopKind
+from solver.problem import TimeWindow as TimeWindow
+from solver.problem import TravelMatrix as TravelMatrix
+from solver.problem import Vehicle as Vehicle
+from solver.problem import Visit as Visit
+from solver.problem import Weights as Weights
+from solver.schedule import RouteInfeasible as RouteInfeasible
+from solver.schedule import RouteIssue as RouteIssue
+from solver.schedule import build_route as build_route
+from solver.schedule import schedule_route as schedule_route
+from solver.solution import ObjectiveParts as ObjectiveParts
+from solver.solution import Route as Route
+from solver.solution import Solution as Solution
+from solver.solution import SolveStats as SolveStats
+from solver.solution import Stop as Stop
+from solver.solution import Unserved as Unserved
+from solver.solution import UnservedReason as UnservedReason
+from solver.solve import Progress as Progress
+from solver.solve import SolverError as SolverError
+from solver.solve import solve as solve
+from solver.travel import GeodesicTravelModel as GeodesicTravelModel
+from solver.travel import OsrmTableProvider as OsrmTableProvider
+from solver.travel import build_matrix as build_matrix

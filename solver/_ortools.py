@@ -1,0 +1,432 @@
+"""The only module that imports OR-Tools: Problem -> RoutingModel -> visit lists.
+
+The model follows SOLVER-NOTES §1: every request has its own pick-up and
+drop-off node, all costs and transits are matrices (no Python callbacks per
+arc), ride-time limits are given natively to the pickup-and-delivery
+machinery (so insertion filters see them) plus a CP constraint as a safety net.
+Times in the returned routes are not used: ``solve`` re-times every route.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from collections.abc import Mapping
+from collections.abc import Sequence
+from dataclasses import dataclass
+from dataclasses import replace
+
+import numpy as np
+from ortools.constraint_solver import pywrapcp
+from ortools.constraint_solver import routing_enums_pb2
+from ortools.constraint_solver import routing_ils_pb2
+
+from solver.params import FirstSolution
+from solver.params import Metaheuristic
+from solver.problem import Problem
+from solver.problem import Request
+from solver.problem import StopKind
+from solver.problem import Vehicle
+from solver.problem import Visit
+
+_FIRST = {
+    FirstSolution.AUTO: routing_enums_pb2.FirstSolutionStrategy.PARALLEL_CHEAPEST_INSERTION,
+    FirstSolution.PARALLEL: routing_enums_pb2.FirstSolutionStrategy.PARALLEL_CHEAPEST_INSERTION,
+    FirstSolution.LOCAL: routing_enums_pb2.FirstSolutionStrategy.LOCAL_CHEAPEST_INSERTION,
+    FirstSolution.SEQUENTIAL: routing_enums_pb2.FirstSolutionStrategy.SEQUENTIAL_CHEAPEST_INSERTION,
+}
+_META = {
+    Metaheuristic.ILS: routing_enums_pb2.LocalSearchMetaheuristic.GREEDY_DESCENT,
+    Metaheuristic.GLS: routing_enums_pb2.LocalSearchMetaheuristic.GUIDED_LOCAL_SEARCH,
+    Metaheuristic.GREEDY: routing_enums_pb2.LocalSearchMetaheuristic.GREEDY_DESCENT,
+}
+
+_OFF = 2  # OptionalBoolean.BOOL_FALSE
+_SLOW_OPERATORS = (
+    "use_lin_kernighan",
+    "use_global_cheapest_insertion_path_lns",
+    "use_local_cheapest_insertion_path_lns",
+    "use_relocate_path_global_cheapest_insertion_insert_unperformed",
+)
+
+Routes = Mapping[str, Sequence[Visit]]
+
+
+@dataclass(frozen=True)
+class SearchSpec:
+    """One OR-Tools run: which requests, which are mandatory, how to search.
+
+    Attributes:
+        request_ids: Requests put into the model (the others stay unserved).
+        vehicle_ids: Vehicles put into the model (None: all).
+        mandatory: Of those, the ones without a drop disjunction.
+        initial: Feasible routes to start from (lock prefixes included).
+        locked: Vehicle id -> visits that must open the route.
+        time_limit: Seconds for the search.
+        solution_limit: Stop after this many solutions, or None.
+        metaheuristic, first_solution, ruin_visits: Search strategy.
+        log_search: OR-Tools search log on stderr.
+    """
+
+    request_ids: tuple[str, ...]
+    vehicle_ids: tuple[str, ...] | None = None
+    mandatory: frozenset[str] = frozenset()
+    initial: Routes | None = None
+    locked: Routes | None = None
+    time_limit: float = 10.0
+    solution_limit: int | None = None
+    metaheuristic: Metaheuristic = Metaheuristic.ILS
+    first_solution: FirstSolution = FirstSolution.AUTO
+    ruin_visits: int = 10
+    log_search: bool = False
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    """What one run found: non-empty routes per vehicle id, and how the search went."""
+
+    routes: dict[str, tuple[Visit, ...]]
+    objective: int
+    first_seconds: float | None
+    best_seconds: float | None
+    iterations: int
+    status: str
+
+
+OnSolution = Callable[[float, int, int], None]
+"""Called as ``(elapsed seconds, served requests, objective)`` on improvements."""
+
+
+class _Nodes:
+    """Node numbering: depot locations first, then pick-up and drop-off per request."""
+
+    def __init__(self, vehicles: Sequence[Vehicle], requests: Sequence[Request]) -> None:
+        depots = sorted({v.start for v in vehicles} | {v.end for v in vehicles})
+        self.depot = {loc: i for i, loc in enumerate(depots)}
+        self.requests = list(requests)
+        n_dep = len(depots)
+        self.pickup = {r.id: n_dep + 2 * k for k, r in enumerate(requests)}
+        locs, service, seats, child = list(depots), [0] * n_dep, [0] * n_dep, [0] * n_dep
+        for r in requests:
+            locs += [r.pickup, r.dropoff]
+            service += [r.pickup_service, r.dropoff_service]
+            seats += [r.seats, -r.seats]
+            child += [r.child_seats, -r.child_seats]
+        self.loc = np.asarray(locs, dtype=np.int64)
+        self.service = np.asarray(service, dtype=np.int64)
+        self.seats, self.child = seats, child
+        self.count = len(locs)
+
+    def node(self, visit: Visit) -> int:
+        base = self.pickup[visit.request_id]
+        return base if visit.kind is StopKind.PICKUP else base + 1
+
+    def visit(self, node: int) -> Visit:
+        k, rem = divmod(node - len(self.depot), 2)
+        kind = StopKind.PICKUP if rem == 0 else StopKind.DROPOFF
+        return Visit(self.requests[k].id, kind)
+
+
+class _Model:
+    """A RoutingModel for a subset of the problem's requests."""
+
+    def __init__(self, problem: Problem, spec: SearchSpec) -> None:
+        self.problem, self.spec = problem, spec
+        by_id = {r.id: r for r in problem.requests}
+        vs = problem.vehicles
+        if spec.vehicle_ids is not None:
+            vs = tuple(problem.vehicle_by_id[i] for i in spec.vehicle_ids)
+        self.vehicles = vs
+        self.nodes = _Nodes(vs, [by_id[i] for i in spec.request_ids])
+        self.vehicle_index = {v.id: k for k, v in enumerate(vs)}
+        dep = self.nodes.depot
+        self.manager = pywrapcp.RoutingIndexManager(
+            self.nodes.count, len(vs), [dep[v.start] for v in vs], [dep[v.end] for v in vs]
+        )
+        self.routing = pywrapcp.RoutingModel(self.manager)
+        self._costs()
+        self._time()
+        self._capacities()
+        self._requests()
+
+    def _matrix(self, table: Sequence[Sequence[int]]) -> np.ndarray:
+        loc = self.nodes.loc
+        return np.asarray(table, dtype=np.int64)[np.ix_(loc, loc)]
+
+    def _costs(self) -> None:
+        w, rt, m = self.problem.weights, self.routing, self.problem.matrix
+        self.dur = self._matrix(m.durations)
+        cost = w.travel_time * self.dur
+        if w.distance:
+            cost = cost + w.distance * self._matrix(m.distances)
+        rt.SetArcCostEvaluatorOfAllVehicles(rt.RegisterTransitMatrix(cost.tolist()))
+        for k, v in enumerate(self.vehicles):
+            if v.fixed_cost:
+                rt.SetFixedCostOfVehicle(v.fixed_cost, k)
+        self._preference_costs()
+
+    def _preference_costs(self) -> None:
+        """Change and language penalties as per-vehicle unary transits with span cost.
+
+        Linear in the node count per vehicle, where per-vehicle arc matrices
+        would be quadratic.
+        """
+        w = self.problem.weights
+        prev = {v.request_id: pr.vehicle_id for pr in self.problem.previous for v in pr.visits}
+        vectors: list[list[int]] = []
+        for veh in self.vehicles:
+            vec = [0] * self.nodes.count
+            for r in self.nodes.requests:
+                pen = 0
+                if w.change and prev.get(r.id, veh.id) != veh.id:
+                    pen += w.change
+                if w.language_mismatch and r.languages and not (r.languages & veh.languages):
+                    pen += w.language_mismatch
+                vec[self.nodes.pickup[r.id]] = pen
+            vectors.append(vec)
+        if not any(any(vec) for vec in vectors):
+            return
+        rt, cache = self.routing, {}
+        for vec in vectors:
+            if tuple(vec) not in cache:
+                cache[tuple(vec)] = rt.RegisterUnaryTransitVector(vec)
+        cbs = [cache[tuple(vec)] for vec in vectors]
+        cap = sum(max(v) for v in vectors) * len(self.nodes.requests) + 1
+        rt.AddDimensionWithVehicleTransits(cbs, 0, cap, True, "Preference")
+        rt.GetDimensionOrDie("Preference").SetSpanCostCoefficientForAllVehicles(1)
+
+    def _time(self) -> None:
+        rt, vs = self.routing, self.vehicles
+        horizon = max(v.window.latest for v in vs)
+        transit = self.dur + self.nodes.service[:, None]
+        np.fill_diagonal(transit, 0)
+        cb = rt.RegisterTransitMatrix(transit.tolist())
+        rt.AddDimension(cb, horizon, horizon, False, "Time")
+        self.time = rt.GetDimensionOrDie("Time")
+        for k, v in enumerate(vs):
+            for idx in (rt.Start(k), rt.End(k)):
+                self.time.CumulVar(idx).SetRange(v.window.earliest, v.window.latest)
+            if v.max_duty_seconds is not None:
+                self.time.SetSpanUpperBoundForVehicle(v.max_duty_seconds, k)
+            rt.AddVariableMaximizedByFinalizer(self.time.CumulVar(rt.Start(k)))
+            rt.AddVariableMinimizedByFinalizer(self.time.CumulVar(rt.End(k)))
+        if any(v.max_drive_seconds is not None for v in vs):
+            drive = rt.RegisterTransitMatrix(self.dur.tolist())
+            caps = [v.max_drive_seconds if v.max_drive_seconds is not None else horizon for v in vs]
+            rt.AddDimensionWithVehicleCapacity(drive, 0, caps, True, "Drive")
+
+    def _capacities(self) -> None:
+        rt, vs, nodes = self.routing, self.vehicles, self.nodes
+        seats = rt.RegisterUnaryTransitVector(nodes.seats)
+        rt.AddDimensionWithVehicleCapacity(seats, 0, [v.seats for v in vs], True, "Seats")
+        if any(nodes.child):
+            child = rt.RegisterUnaryTransitVector(nodes.child)
+            caps = [v.child_seats for v in vs]
+            rt.AddDimensionWithVehicleCapacity(child, 0, caps, True, "ChildSeats")
+        n = len(nodes.requests)
+        self._counter("Requests", lambda r: True, [v.max_requests for v in vs], n)
+        night = [v.max_night_requests for v in vs]
+        self._counter("Night", lambda r: r.night, night, n)
+
+    def _counter(self, name: str, counts, caps: list[int | None], n: int) -> None:
+        """A per-driver cap as a dimension counting +1 at each counted pick-up."""
+        if all(c is None for c in caps):
+            return
+        vec = [0] * self.nodes.count
+        for r in self.nodes.requests:
+            if counts(r):
+                vec[self.nodes.pickup[r.id]] = 1
+        if not any(vec):
+            return
+        cb = self.routing.RegisterUnaryTransitVector(vec)
+        full = [n if c is None else c for c in caps]
+        self.routing.AddDimensionWithVehicleCapacity(cb, 0, full, True, name)
+
+    def _requests(self) -> None:
+        rt, solver, t = self.routing, self.routing.solver(), self.time
+        w, spec = self.problem.weights, self.spec
+        prev = {v.request_id for pr in self.problem.previous for v in pr.visits}
+        for k, r in enumerate(self.nodes.requests):
+            p = self.manager.NodeToIndex(self.nodes.pickup[r.id])
+            d = self.manager.NodeToIndex(self.nodes.pickup[r.id] + 1)
+            rt.AddPickupAndDelivery(p, d)
+            solver.Add(rt.VehicleVar(p) == rt.VehicleVar(d))
+            solver.Add(t.CumulVar(p) <= t.CumulVar(d))
+            if r.max_ride_seconds is not None:
+                limit = r.max_ride_seconds + r.pickup_service
+                t.SetPickupToDeliveryLimitFunctionForPair(lambda a, b, lim=limit: lim, k)
+                solver.Add(t.CumulVar(d) - t.CumulVar(p) <= limit)
+            for idx, win in ((p, r.pickup_window), (d, r.dropoff_window)):
+                if win is not None:
+                    t.CumulVar(idx).SetRange(win.earliest, win.latest)
+            mandatory = r.id in spec.mandatory
+            penalty = w.penalty(r.priority) + (w.change if r.id in prev else 0)
+            allowed = self._allowed_vehicles(r)
+            for idx in (p, d):
+                if not mandatory:
+                    rt.AddDisjunction([idx], penalty)
+                if allowed is not None:
+                    rt.VehicleVar(idx).SetValues(([] if mandatory else [-1]) + allowed)
+
+    def _allowed_vehicles(self, r: Request) -> list[int] | None:
+        """Vehicles a request may use, or None for all (lock and forbidden set)."""
+        if r.locked_vehicle is None and not r.forbidden_vehicles:
+            return None
+        ids = [r.locked_vehicle] if r.locked_vehicle is not None else list(self.vehicle_index)
+        index = self.vehicle_index
+        return [index[i] for i in ids if i in index and i not in r.forbidden_vehicles]
+
+    def search_parameters(self) -> pywrapcp.RoutingSearchParameters:
+        spec = self.spec
+        sp = pywrapcp.DefaultRoutingSearchParameters()
+        sp.first_solution_strategy = _FIRST[spec.first_solution]
+        sp.local_search_metaheuristic = _META[spec.metaheuristic]
+        sp.time_limit.FromMilliseconds(max(1, int(spec.time_limit * 1000)))
+        if spec.solution_limit is not None:
+            sp.solution_limit = spec.solution_limit
+        sp.log_search = spec.log_search
+        ops = sp.local_search_operators
+        # In our DARP search logs these never made an improving move, while a
+        # descent scanned ~400,000 neighbours to accept ~30; without them the
+        # descents are shorter (quality at 5 s was within run-to-run noise).
+        for name in _SLOW_OPERATORS:
+            setattr(ops, name, _OFF)
+        if spec.metaheuristic is Metaheuristic.ILS:
+            sp.use_iterated_local_search = True
+            ils = sp.iterated_local_search_parameters
+            # The default temperatures (100) are far below our cost scale
+            # (metres, milliseconds), which made the acceptance plain greedy;
+            # the automatic ones scale with the mean arc cost. (A fixed
+            # 0.5 x mean arc cost was not clearly better on DARP and worse
+            # when the CPU was contended.)
+            sa = ils.reference_solution_acceptance_strategy.simulated_annealing
+            sa.automatic_temperatures = True
+            rr = ils.ruin_recreate_parameters
+            rr.ruin_strategies.add().sisr.MergeFrom(
+                routing_ils_pb2.SISRRuinStrategy(
+                    max_removed_sequence_size=10,
+                    avg_num_removed_visits=spec.ruin_visits,
+                    bypass_factor=0.01,
+                )
+            )
+        return sp
+
+    def index_routes(self, routes: Routes) -> list[list[int]]:
+        """Visit lists per vehicle id -> routing indices per vehicle."""
+        out: list[list[int]] = [[] for _ in self.vehicles]
+        for vid, visits in routes.items():
+            out[self.vehicle_index[vid]] = [
+                self.manager.NodeToIndex(self.nodes.node(v)) for v in visits
+            ]
+        return out
+
+    def read(self, assignment: pywrapcp.Assignment) -> dict[str, tuple[Visit, ...]]:
+        """The plan as visit lists per vehicle id (empty routes left out)."""
+        rt, out = self.routing, {}
+        for k, veh in enumerate(self.vehicles):
+            visits, idx = [], assignment.Value(rt.NextVar(rt.Start(k)))
+            while not rt.IsEnd(idx):
+                visits.append(self.nodes.visit(self.manager.IndexToNode(idx)))
+                idx = assignment.Value(rt.NextVar(idx))
+            if visits:
+                out[veh.id] = tuple(visits)
+        return out
+
+    def served(self) -> int:
+        """Requests performed in the solution the search is currently at."""
+        rt = self.routing
+        return sum(
+            1
+            for r in self.nodes.requests
+            if rt.ActiveVar(self.manager.NodeToIndex(self.nodes.pickup[r.id])).Value()
+        )
+
+
+def run_search(
+    problem: Problem,
+    spec: SearchSpec,
+    t0: float | None = None,
+    on_solution: OnSolution | None = None,
+) -> SearchResult | None:
+    """Build the model for ``spec``, search, and return the plan found (or None).
+
+    Times in the result count from ``t0`` (a ``time.monotonic()`` value,
+    default now), so workers in other processes report on the caller's clock.
+    """
+    t0 = time.monotonic() if t0 is None else t0
+    if spec.initial and spec.metaheuristic is Metaheuristic.ILS:
+        # In 9.15 ILS ignores a start assignment (and a first-solution hint
+        # did not rebuild it): improve a given start with GLS instead.
+        spec = replace(spec, metaheuristic=Metaheuristic.GLS)
+    model = _Model(problem, spec)
+    track = _Tracker(model, t0, on_solution)
+    try:
+        return _solve(model, spec, track)
+    finally:
+        # The routing model holds the callback and the callback the model: a
+        # cycle through C++ that Python's collector cannot see, which leaked
+        # the whole model on every run (~6 MB each on a 40-request file).
+        track.model = None
+
+
+def _solve(model: _Model, spec: SearchSpec, track: _Tracker) -> SearchResult | None:
+    rt = model.routing
+    params = model.search_parameters()
+    rt.AddAtSolutionCallback(track)
+    rt.CloseModelWithParameters(params)
+    if spec.locked and not rt.ApplyLocksToAllVehicles(model.index_routes(spec.locked), False):
+        return None
+    initial = None
+    if spec.initial:
+        initial = rt.ReadAssignmentFromRoutes(model.index_routes(spec.initial), True)
+    if initial is not None:
+        solution = rt.SolveFromAssignmentWithParameters(initial, params)
+    elif spec.metaheuristic is Metaheuristic.ILS:
+        solution = rt.SolveWithIteratedLocalSearch(params)
+    else:
+        solution = rt.SolveWithParameters(params)
+    if solution is None:
+        return None
+    return SearchResult(
+        routes=model.read(solution),
+        objective=solution.ObjectiveValue(),
+        first_seconds=track.first,
+        best_seconds=track.best_at,
+        iterations=track.count,
+        status=_status_name(rt.status()),
+    )
+
+
+def _status_name(status: int) -> str:
+    """OR-Tools' status name; ILS leaves NOT_SOLVED although it returned a plan."""
+    names = routing_enums_pb2.RoutingSearchStatus.Value
+    name = names.Name(status)
+    return "ROUTING_SUCCESS" if name == "ROUTING_NOT_SOLVED" else name
+
+
+class _Tracker:
+    """Solution callback: first/best times, iteration count, throttled progress."""
+
+    def __init__(self, model: _Model, t0: float, on_solution: OnSolution | None) -> None:
+        self.model: _Model | None = model
+        self.t0, self.on_solution = t0, on_solution
+        self.first: float | None = None
+        self.best_at: float | None = None
+        self.best = None
+        self.count = 0
+        self.last_report = -1.0
+
+    def __call__(self) -> None:
+        model = self.model
+        if model is None:
+            return
+        now = time.monotonic() - self.t0
+        self.count += 1
+        cost = model.routing.CostVar().Value()
+        if self.first is None:
+            self.first = now
+        if self.best is None or cost < self.best:
+            self.best, self.best_at = cost, now
+            if self.on_solution is not None and now - self.last_report >= 0.25:
+                self.last_report = now
+                self.on_solution(now, model.served(), cost)

@@ -1,0 +1,250 @@
+"""Run one or several OR-Tools searches (a portfolio) and keep the best plan.
+
+OR-Tools routing is single-threaded (SOLVER-NOTES §2), so more cores mean more
+processes, each with its own start: from the earlier plan and from scratch
+when re-planning, otherwise from the parallel and from the local cheapest
+insertion. With one worker the members run one after another. Processes are
+started with ``spawn`` so a caller's threads (web app, scheduler) are never
+forked.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import queue
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from dataclasses import replace
+
+from solver._lns import Neighbourhoods
+from solver._ortools import SearchResult
+from solver._ortools import SearchSpec
+from solver._ortools import run_search
+from solver._prepare import Prepared
+from solver.objective import objective_parts
+from solver.params import FirstSolution
+from solver.params import Metaheuristic
+from solver.params import SolveParams
+from solver.problem import Problem
+from solver.schedule import RouteInfeasible
+from solver.schedule import schedule_route
+
+
+@dataclass(frozen=True)
+class Progress:
+    """What the planner has so far, for a progress display.
+
+    Attributes:
+        elapsed_seconds: Since ``solve`` was called.
+        served: Requests served in the best plan so far.
+        objective: Its weighted objective, unserved penalties included (OR-Tools'
+            own figure while it searches, ``objective_parts`` afterwards).
+    """
+
+    elapsed_seconds: float
+    served: int
+    objective: int
+
+
+ProgressFn = Callable[[Progress], None]
+
+
+def base_spec(
+    prep: Prepared, params: SolveParams, seconds: float, initial: dict | None = None
+) -> SearchSpec:
+    """The main search as the parameters ask for it."""
+    return SearchSpec(
+        request_ids=prep.model_ids,
+        mandatory=prep.mandatory,
+        initial=initial,
+        locked=prep.locked or None,
+        time_limit=seconds,
+        solution_limit=params.solution_limit,
+        metaheuristic=params.metaheuristic,
+        first_solution=params.first_solution,
+        ruin_visits=params.ruin_visits,
+        log_search=params.log_search,
+    )
+
+
+def portfolio(
+    prep: Prepared, params: SolveParams, seconds: float, construction: dict | None
+) -> list[SearchSpec]:
+    """The searches to run: warm and scratch start when re-planning, then variants."""
+    base = base_spec(prep, params, seconds, construction)
+    specs = []
+    if prep.initial is not None and params.warm_start:
+        specs.append(replace(base, initial=prep.initial))
+    if not specs or params.scratch_start:
+        specs.append(base)
+    while len(specs) < max(params.workers, params.members):
+        specs.append(_variant(base, len(specs)))
+    return specs
+
+
+def _variant(base: SearchSpec, k: int) -> SearchSpec:
+    """Another portfolio member: the other insertion for the first plan, a larger ruin, or GLS.
+
+    The first plan matters: on Cordeau a3-36 ILS from the parallel insertion
+    (35 of 36 served) stayed at 35 riders, from the local insertion (34) it
+    reached all 36 at +0.3 %.
+    """
+    if k == 1:
+        local = base.first_solution is FirstSolution.LOCAL
+        other = FirstSolution.PARALLEL if local else FirstSolution.LOCAL
+        return replace(base, initial=None, first_solution=other)
+    if k % 2 == 1 and base.metaheuristic is Metaheuristic.ILS:
+        return replace(base, ruin_visits=base.ruin_visits * 2)
+    return replace(base, metaheuristic=Metaheuristic.GLS)
+
+
+def run_portfolio(
+    problem: Problem,
+    specs: list[SearchSpec],
+    workers: int,
+    t0: float,
+    progress: ProgressFn | None,
+    lns: float = 0.0,
+) -> SearchResult | None:
+    """Run the specs (in parallel up to ``workers``) and return the best result.
+
+    Each member spends the last ``lns`` share of its time in the
+    large-neighbourhood layer; results are compared by ``objective_parts``.
+    """
+    report = _Throttle(progress)
+    if workers == 1 or len(specs) == 1:
+        results = []
+        for k, spec in enumerate(specs):
+            share = replace(spec, time_limit=spec.time_limit / (len(specs) - k))
+            started = time.monotonic()
+            results.append(_member(problem, share, t0, report.solution, lns, k))
+            # Time a member did not use goes to the next one.
+            spent = time.monotonic() - started
+            specs[k + 1 :] = [replace(s, time_limit=s.time_limit - spent) for s in specs[k + 1 :]]
+    else:
+        results = _parallel(problem, specs, t0, report, lns)
+    return best_of(results)
+
+
+def best_of(results: list[SearchResult | None]) -> SearchResult | None:
+    """The result with the lowest objective (ties: the first, i.e. the warm start).
+
+    Its time to first solution is the earliest of all members: the caller
+    had a plan from then on, whichever member produced the final one.
+    """
+    found = [r for r in results if r is not None]
+    if not found:
+        return None
+    best = min(found, key=lambda r: r.objective)
+    firsts = [r.first_seconds for r in found if r.first_seconds is not None]
+    return replace(best, first_seconds=min(firsts, default=None))
+
+
+def _parallel(problem: Problem, specs: list[SearchSpec], t0: float, report, lns: float) -> list:
+    """Member 0 runs here, the others in spawned processes, all to the same deadline."""
+    end = time.monotonic() + specs[0].time_limit
+    ctx = multiprocessing.get_context("spawn")
+    channel = ctx.Queue()
+    procs = [
+        ctx.Process(target=_worker, args=(problem, spec, t0, k, channel, lns, end), daemon=True)
+        for k, spec in enumerate(specs)
+        if k > 0
+    ]
+    for p in procs:
+        p.start()
+    results: list[SearchResult | None] = [None] * len(specs)
+    results[0] = _member(problem, specs[0], t0, report.solution, lns, 0)
+    pending = set(range(1, len(specs)))
+    grace = time.monotonic() + 5.0  # model building in a worker can overrun a little
+    while pending and time.monotonic() < grace:
+        try:
+            k, payload = channel.get(timeout=0.2)
+        except queue.Empty:
+            if not any(p.is_alive() for p in procs):
+                break
+            continue
+        results[k] = payload
+        pending.discard(k)
+    for p in procs:
+        p.join(timeout=1)
+        if p.is_alive():
+            p.terminate()
+    return results
+
+
+def _worker(
+    problem: Problem, spec: SearchSpec, t0: float, k: int, channel, lns: float, end: float
+) -> None:
+    """A spawned member: search until ``end`` (a monotonic time, system-wide on Linux)."""
+    spec = replace(spec, time_limit=max(0.1, end - time.monotonic()))
+    channel.put((k, _member(problem, spec, t0, None, lns, k)))
+
+
+def _member(
+    problem: Problem, spec: SearchSpec, t0: float, on_solution, lns: float, seed: int
+) -> SearchResult | None:
+    """One portfolio member: OR-Tools on the whole day, then the LNS layer."""
+    deadline = time.monotonic() + spec.time_limit
+    cost = _plan_cost(problem)
+    if spec.solution_limit is not None:
+        lns = 0.0  # keep solution-limited (test) runs deterministic
+    found = run_search(
+        problem, replace(spec, time_limit=spec.time_limit * (1 - lns)), t0, on_solution
+    )
+    if found is None:
+        return None
+    if lns <= 0:
+        return replace(found, objective=cost(found.routes))
+    layer = Neighbourhoods(problem, spec, _timed_cost(problem), seed)
+    best_at = [found.best_seconds]
+
+    def improved(plan) -> None:
+        best_at[0] = time.monotonic() - t0
+        if on_solution is not None:
+            on_solution(best_at[0], sum(len(v) for v in plan.values()) // 2, cost(plan))
+
+    plan = layer.run(dict(found.routes), deadline, improved)
+    return replace(
+        found,
+        routes=plan,
+        objective=cost(plan),
+        best_seconds=best_at[0],
+        iterations=found.iterations + layer.iterations,
+    )
+
+
+def _timed_cost(problem: Problem):
+    return lambda routes: objective_parts(problem, routes).total
+
+
+def _plan_cost(problem: Problem):
+    """Objective of a plan given as visit lists (re-timed exactly)."""
+    timed = _timed_cost(problem)
+
+    def cost(plan) -> int:
+        routes = [
+            schedule_route(problem, problem.vehicle_by_id[vid], visits)
+            for vid, visits in plan.items()
+            if visits
+        ]
+        return timed([r for r in routes if not isinstance(r, RouteInfeasible)])
+
+    return cost
+
+
+class _Throttle:
+    """Forwards improvements to the caller's progress function at most 4 times a second."""
+
+    def __init__(self, progress: ProgressFn | None) -> None:
+        self.progress = progress
+        self.best: int | None = None
+        self.last = -1.0
+
+    def solution(self, elapsed: float, served: int, objective: int) -> None:
+        if self.progress is None or (self.best is not None and objective >= self.best):
+            return
+        self.best = objective
+        if elapsed - self.last >= 0.25:
+            self.last = elapsed
+            self.progress(Progress(elapsed, served, objective))
