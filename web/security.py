@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 from flask import Response
+from flask import current_app
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFProtect
@@ -36,6 +37,11 @@ def init_app(app: Flask) -> None:
             "Permissions-Policy", "geolocation=(self), camera=(), microphone=()"
         )
         return response
+
+
+def public_form_limit() -> str:
+    """The rate limit of public POST forms (registration, login): ``RATELIMIT_PUBLIC_FORMS``."""
+    return str(current_app.config.get("RATELIMIT_PUBLIC_FORMS", "20 per hour;5 per minute"))
 
 
 def tile_origin(tile_url: str) -> str:
