@@ -29,6 +29,7 @@ class Settings:
     max_ride_extra_minutes: int = 15
     boarding_seconds: int = 60
     change_weight: int = 600
+    language_mismatch_weight: int = 0
     geocoder: str = "offline"
     nominatim_url: str = ""
     nominatim_user_agent: str = "mitfahrnetz/0.1"

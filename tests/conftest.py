@@ -179,6 +179,8 @@ def app_config(database_url: str) -> dict[str, object]:
         "WTF_CSRF_ENABLED": False,
         "RATELIMIT_ENABLED": False,
         "SERVER_NAME": "localhost",
+        # Tests read English unless they ask for a language (the service's default is German).
+        "BABEL_DEFAULT_LOCALE": "en",
     }
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 from flask import Flask
+from flask import current_app
 from flask.cli import AppGroup
 from flask.cli import FlaskGroup
 from flask.cli import with_appcontext
@@ -102,12 +103,22 @@ def planner_worker_command(url: str | None, max_jobs: int | None) -> None:
     click.echo(f"planner worker done after {done} runs")
 
 
+@click.command("scheduler")
+def scheduler_command() -> None:
+    """Run the scheduled jobs in this process (one active scheduler per database, by lease)."""
+    from web.scheduler import run_blocking
+    from web.settings import current_settings
+
+    run_blocking(current_settings(), current_app.config["DATABASE_URL"])
+
+
 def init_app(app: Flask) -> None:
     """Register the command groups on ``app``."""
     app.cli.add_command(db_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(setup_command)
     app.cli.add_command(create_admin_command)
+    app.cli.add_command(scheduler_command)
     app.cli.add_command(planner_worker_command)
 
 

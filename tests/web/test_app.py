@@ -123,7 +123,7 @@ def test_every_response_has_security_headers(client) -> None:  # type: ignore[no
         ("ar", "", "ar", "rtl"),
         ("fa-IR", "", "fa", "rtl"),
         ("de", "?lang=uk", "uk", "ltr"),
-        ("xx", "", "de", "ltr"),
+        ("xx", "", "en", "ltr"),  # unknown: the default (English in the test config)
     ],
 )
 def test_language_comes_from_the_browser_or_the_switch(
@@ -131,6 +131,12 @@ def test_language_comes_from_the_browser_or_the_switch(
 ) -> None:  # type: ignore[no-untyped-def]
     response = client.get("/" + query, headers={"Accept-Language": accept})
     assert f'lang="{lang}" dir="{direction}"' in response.text
+
+
+def test_service_speaks_german_by_default(tmp_path: Path, database_url: str) -> None:
+    app = create_app({"DATABASE_URL": database_url}, instance_path=str(tmp_path))
+    response = app.test_client().get("/")
+    assert 'lang="de" dir="ltr"' in response.text
 
 
 def test_chosen_language_is_remembered(client) -> None:  # type: ignore[no-untyped-def]

@@ -1,0 +1,1 @@
+"""Background work: the planner queue (embedded thread pool or Redis list)."""
