@@ -23,7 +23,7 @@ translations: $(BIN)/.installed
 ## Run the service on the embedded SQLite database in instance/, with the demo district.
 run: install
 	$(BIN)/flask setup
-	$(BIN)/flask run --host $(HOST) --port $(PORT)
+	MATCHER_SCHEDULER_ENABLED=true $(BIN)/flask run --host $(HOST) --port $(PORT)
 
 ## Run the whole test suite on SQLite, then on the PostgreSQL server of this machine.
 test: install

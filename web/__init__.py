@@ -78,6 +78,7 @@ def configure_extensions(app: Flask) -> None:
     from web import db
     from web import errors
     from web import i18n
+    from web import scheduler
     from web import security
 
     db.init_app(app)
@@ -85,16 +86,21 @@ def configure_extensions(app: Flask) -> None:
     i18n.init_app(app)
     security.init_app(app)
     errors.init_app(app)
+    scheduler.init_app(app)  # only with SCHEDULER_ENABLED, never in tests
 
 
 def register_blueprints(app: Flask) -> None:
     """Mount every blueprint and the CLI commands."""
     from web import cli
     from web.coordinators import bp as coordinators_bp
+    from web.drivers import bp as drivers_bp
     from web.health import bp as health_bp
     from web.main import bp as main_bp
+    from web.riders import bp as riders_bp
 
     app.register_blueprint(health_bp)
     app.register_blueprint(main_bp)
     app.register_blueprint(coordinators_bp)
+    app.register_blueprint(riders_bp)
+    app.register_blueprint(drivers_bp)
     cli.init_app(app)

@@ -1,0 +1,64 @@
+"""Answering a route from the link in a message, without logging in.
+
+GET only shows what the link is about and a button (mail scanners fetch links;
+they must not use them up); POST with the CSRF token acts. The link works once
+and only until the route's day is over.
+"""
+
+from __future__ import annotations
+
+from flask import render_template
+from flask import request
+from flask_babel import gettext as _
+from flask_wtf import FlaskForm
+
+from matcher.db import utcnow
+from matcher.errors import NotFound
+from matcher.services import responses
+from matcher.services.route_tokens import route_for_token
+from matcher.services.schedule_view import driver_day
+from web.db import get_session
+from web.drivers import bp
+from web.errors import translate_domain_error
+from web.settings import current_settings
+
+
+class AnswerForm(FlaskForm):
+    """Only the CSRF token; the action comes from the button pressed."""
+
+
+@bp.route("/respond/<token>", methods=["GET", "POST"])
+def respond(token: str) -> str | tuple[str, int]:
+    """Show the route and the chosen answer; act on POST."""
+    session = get_session()
+    action = request.values.get("action", "confirm")
+    if action not in ("confirm", "decline"):
+        action = "confirm"
+    try:
+        route = route_for_token(session, token, utcnow())
+    except NotFound as error:
+        return render_template(
+            "drivers/respond_invalid.html", message=translate_domain_error(error)
+        ), 404
+    form = AnswerForm()
+    if request.method == "POST" and form.validate_on_submit():
+        route = responses.answer_with_token(
+            session,
+            token,
+            action,
+            settings=current_settings(),
+            now=utcnow(),
+            reason=request.form.get("reason"),
+        )
+        session.commit()
+        return render_template("drivers/respond_done.html", action=action, day=route.plan.day)
+    status = 400 if request.method == "POST" else 200
+    view = driver_day(route, current_settings())
+    return render_template(
+        "drivers/respond.html",
+        form=form,
+        action=action,
+        day=view,
+        token=token,
+        title=_("Can you drive this route?"),
+    ), status
