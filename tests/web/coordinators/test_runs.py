@@ -1,0 +1,112 @@
+"""Starting, watching and stopping the planner from the day page (the job itself is faked)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import sqlalchemy as sa
+
+from matcher.models import PlanningRun
+from matcher.models import PlanningRunStatus
+from tests.factories import make_plan
+from tests.factories import make_run
+
+DAY = dt.date(2026, 6, 2)
+
+
+def test_plan_this_day_queues_a_run_after_commit(
+    coordinator_client, session, queue, coordinator
+) -> None:  # type: ignore[no-untyped-def]
+    response = coordinator_client.post(f"/coordinator/days/{DAY}/plan")
+    assert response.headers["Location"] == f"/coordinator/days/{DAY}"
+    run = session.scalars(sa.select(PlanningRun).where(PlanningRun.day == DAY)).one()
+    assert run.status == PlanningRunStatus.QUEUED and run.requested_by_id == coordinator.id
+    assert queue.submitted == [run.id]
+    page = coordinator_client.get(response.headers["Location"]).text
+    assert "The planner has started." in page
+    assert f"/coordinator/runs/{run.id}/progress" in page
+
+
+def test_a_second_run_for_the_same_day_is_refused(coordinator_client, session, queue) -> None:  # type: ignore[no-untyped-def]
+    make_run(session, day=DAY, status=PlanningRunStatus.RUNNING)
+    response = coordinator_client.post(f"/coordinator/days/{DAY}/plan", follow_redirects=True)
+    assert "The planner is already working on this day." in response.text
+    assert queue.submitted == []
+
+
+def test_progress_endpoint_reports_elapsed_served_and_best_cost(
+    coordinator_client, session
+) -> None:  # type: ignore[no-untyped-def]
+    run = make_run(
+        session,
+        day=DAY,
+        status=PlanningRunStatus.RUNNING,
+        progress={"elapsed_seconds": 4.26, "requests": 40, "served": 31, "best_objective": 123456},
+    )
+    response = coordinator_client.get(f"/coordinator/runs/{run.id}/progress")
+    assert response.status_code == 200
+    assert response.json == {
+        "run_id": run.id,
+        "status": "running",
+        "status_label": "Running",
+        "finished": False,
+        "elapsed_seconds": 4.3,
+        "requests": 40,
+        "served": 31,
+        "best_cost": 123456,
+        "message": "",
+        "plan_url": None,
+    }
+
+
+def test_progress_of_a_finished_run_links_the_new_plan(coordinator_client, session) -> None:  # type: ignore[no-untyped-def]
+    plan = make_plan(session, day=DAY)
+    run = make_run(session, day=DAY, status=PlanningRunStatus.SUCCEEDED, result_plan_id=plan.id)
+    data = coordinator_client.get(f"/coordinator/runs/{run.id}/progress").json
+    assert data["finished"] is True
+    assert data["plan_url"] == f"/coordinator/plans/{plan.id}"
+
+
+def test_progress_of_a_failed_run_says_what_happened(coordinator_client, session) -> None:  # type: ignore[no-untyped-def]
+    run = make_run(session, day=DAY, status=PlanningRunStatus.FAILED, error="no drivers")
+    data = coordinator_client.get(f"/coordinator/runs/{run.id}/progress").json
+    assert data["finished"] is True and data["plan_url"] is None
+    assert data["message"]
+
+
+def test_progress_of_an_unknown_run_is_a_json_404(coordinator_client) -> None:  # type: ignore[no-untyped-def]
+    response = coordinator_client.get(
+        "/coordinator/runs/999999/progress", headers={"Accept": "application/json"}
+    )
+    assert response.status_code == 404
+    assert response.json["status"] == 404
+
+
+def test_stop_cancels_a_queued_run_and_keeps_the_plans(coordinator_client, session) -> None:  # type: ignore[no-untyped-def]
+    plan = make_plan(session, day=DAY)
+    run = make_run(session, day=DAY, status=PlanningRunStatus.QUEUED)
+    response = coordinator_client.post(f"/coordinator/runs/{run.id}/cancel")
+    assert response.headers["Location"] == f"/coordinator/days/{DAY}"
+    session.refresh(run)
+    assert run.status == PlanningRunStatus.CANCELLED
+    page = coordinator_client.get(response.headers["Location"]).text
+    assert "Earlier versions of the plan" in page
+    assert f"/coordinator/plans/{plan.id}" in page
+
+
+def test_stop_asks_a_running_run_to_stop(coordinator_client, session) -> None:  # type: ignore[no-untyped-def]
+    run = make_run(session, day=DAY, status=PlanningRunStatus.RUNNING)
+    coordinator_client.post(f"/coordinator/runs/{run.id}/cancel")
+    session.refresh(run)
+    assert run.cancel_requested is True
+
+
+def test_re_run_from_the_plan_page_queues_a_run(
+    coordinator_client, session, queue, demo_day
+) -> None:  # type: ignore[no-untyped-def]
+    page = coordinator_client.get(f"/coordinator/plans/{demo_day.plan.id}").text
+    assert f'action="/coordinator/days/{DAY}/plan"' in page
+    coordinator_client.post(f"/coordinator/days/{DAY}/plan")
+    run = session.scalars(sa.select(PlanningRun).where(PlanningRun.day == DAY)).one()
+    assert run.base_plan_id == demo_day.plan.id
+    assert queue.submitted == [run.id]

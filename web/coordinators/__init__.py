@@ -1,0 +1,14 @@
+"""The coordination office: dashboard, day planning, plan review and edits, audit log.
+
+Every view except the login page is for coordinators only (``coordinator_required``);
+drivers get 403, anonymous visitors the login page.
+"""
+
+from __future__ import annotations
+
+from web.coordinators import views_auth as views_auth
+from web.coordinators import views_dashboard as views_dashboard
+from web.coordinators import views_days as views_days
+from web.coordinators import views_plans as views_plans
+from web.coordinators import views_reports as views_reports
+from web.coordinators.blueprint import bp as bp

@@ -1,0 +1,115 @@
+"""Forms of the coordination office; every one carries the CSRF token (Flask-WTF).
+
+Edit forms carry the plan's ``row_version`` as the page showed it, so the
+service can tell when someone else changed the plan in the meantime.
+"""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField
+from wtforms import EmailField
+from wtforms import HiddenField
+from wtforms import IntegerField
+from wtforms import PasswordField
+from wtforms import SelectField
+from wtforms import StringField
+from wtforms import TimeField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired
+from wtforms.validators import InputRequired
+from wtforms.validators import Length
+from wtforms.validators import NumberRange
+from wtforms.validators import Optional
+
+from matcher.models import NeedPurpose
+
+
+class LoginForm(FlaskForm):
+    """E-mail and password."""
+
+    email = EmailField(_l("E-mail address"), validators=[DataRequired(), Length(max=254)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
+
+
+class ButtonForm(FlaskForm):
+    """A bare button (logout, vet a driver, cancel a run): only the CSRF token."""
+
+
+class PlanEditForm(FlaskForm):
+    """Any edit of a plan: the row version the page showed."""
+
+    row_version = IntegerField(validators=[InputRequired(), NumberRange(min=1)])
+
+
+class TripEditForm(PlanEditForm):
+    """Unassign a trip."""
+
+    trip_id = IntegerField(validators=[InputRequired()])
+
+
+class MoveTripForm(TripEditForm):
+    """Move a trip to a driver."""
+
+    driver_id = IntegerField(_l("Move to driver"), validators=[InputRequired()])
+
+
+class LockTripForm(TripEditForm):
+    """Lock or unlock a trip to its driver."""
+
+    locked = BooleanField()
+
+
+class LockRouteForm(PlanEditForm):
+    """Lock or unlock a whole route."""
+
+    driver_id = IntegerField(validators=[InputRequired()])
+    locked = BooleanField()
+
+
+class InsertionForm(PlanEditForm):
+    """Apply one option of "Where can this fit?"."""
+
+    vehicle_id = HiddenField(validators=[DataRequired(), Length(max=40)])
+    pickup_position = IntegerField(validators=[InputRequired(), NumberRange(min=0)])
+    dropoff_position = IntegerField(validators=[InputRequired(), NumberRange(min=0)])
+
+
+PURPOSE_CHOICES = [
+    SelectChoice(NeedPurpose.JOB.value, _l("Work")),
+    SelectChoice(NeedPurpose.SHIFT_WORK.value, _l("Shift work")),
+    SelectChoice(NeedPurpose.INTERNSHIP.value, _l("Internship")),
+    SelectChoice(NeedPurpose.COURSE.value, _l("Course")),
+    SelectChoice(NeedPurpose.OTHER.value, _l("Other")),
+]
+
+
+def choices(pairs: list[tuple[int, str]]) -> list[SelectChoice]:
+    """Select options from (id, label) pairs."""
+    return [SelectChoice(str(value), label) for value, label in pairs]
+
+
+class OneOffTripForm(FlaskForm):
+    """A single ride that is not part of a standing need."""
+
+    rider_id = SelectField(_l("Rider"), coerce=int, validators=[InputRequired()])
+    origin_id = SelectField(_l("From"), coerce=int, validators=[InputRequired()])
+    destination_id = SelectField(_l("To"), coerce=int, validators=[InputRequired()])
+    arrive_by = TimeField(_l("Arrive by"), validators=[Optional()])
+    pick_up_after = TimeField(_l("Pick up after"), validators=[Optional()])
+    seats = IntegerField(_l("Seats"), default=1, validators=[InputRequired(), NumberRange(1, 8)])
+    flexibility_minutes = IntegerField(
+        _l("Flexibility (minutes)"), default=15, validators=[InputRequired(), NumberRange(0, 180)]
+    )
+    purpose = SelectField(_l("Purpose"), choices=PURPOSE_CHOICES, default=NeedPurpose.OTHER.value)
+    note = StringField(_l("Note for the driver"), validators=[Optional(), Length(max=500)])
+
+    def validate(self, extra_validators=None) -> bool:  # type: ignore[no-untyped-def]
+        """At least one of the two times."""
+        if not super().validate(extra_validators):
+            return False
+        if self.arrive_by.data is None and self.pick_up_after.data is None:
+            self.arrive_by.errors.append(_l("Give an arrival time or a pick-up time."))
+            return False
+        return True

@@ -1,0 +1,278 @@
+"""Shape plans for the pages: per-driver timelines, map data, unserved reasons, local times.
+
+Models stay free of presentation; these helpers turn them into plain rows the
+templates loop over, with times in the district's time zone and texts translated.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from dataclasses import field
+from typing import Any
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from matcher.models import ActorType
+from matcher.models import DayPlan
+from matcher.models import NeedPurpose
+from matcher.models import PlanningRunStatus
+from matcher.models import PlanStatus
+from matcher.models import Route
+from matcher.models import Stop
+from matcher.models import StopKind
+from matcher.models import Trip
+from matcher.models import TripDirection
+from matcher.models import TripStatus
+from matcher.services import reasons
+from web.settings import current_settings
+
+PLAN_STATUS_LABELS = {
+    PlanStatus.DRAFT: _l("Draft"),
+    PlanStatus.APPROVED: _l("Approved"),
+    PlanStatus.PUBLISHED: _l("Published"),
+    PlanStatus.SUPERSEDED: _l("Superseded"),
+}
+RUN_STATUS_LABELS = {
+    PlanningRunStatus.QUEUED: _l("Waiting to start"),
+    PlanningRunStatus.RUNNING: _l("Running"),
+    PlanningRunStatus.SUCCEEDED: _l("Finished"),
+    PlanningRunStatus.FAILED: _l("Failed"),
+    PlanningRunStatus.CANCELLED: _l("Stopped"),
+}
+TRIP_STATUS_LABELS = {
+    TripStatus.REQUESTED: _l("Requested"),
+    TripStatus.PLANNED: _l("Planned"),
+    TripStatus.UNSERVED: _l("Unserved"),
+    TripStatus.CANCELLED: _l("Cancelled"),
+}
+PURPOSE_LABELS = {
+    NeedPurpose.JOB: _l("Work"),
+    NeedPurpose.SHIFT_WORK: _l("Shift work"),
+    NeedPurpose.INTERNSHIP: _l("Internship"),
+    NeedPurpose.COURSE: _l("Course"),
+    NeedPurpose.OTHER: _l("Other"),
+}
+DIRECTION_LABELS = {TripDirection.OUTBOUND: _l("there"), TripDirection.RETURN: _l("back")}
+
+
+def local_time(instant: dt.datetime | None) -> str:
+    """``07:45`` in the district's time zone, or an empty string."""
+    if instant is None:
+        return ""
+    return instant.astimezone(current_settings().tz).strftime("%H:%M")
+
+
+def local_datetime(instant: dt.datetime | None) -> str:
+    """``2026-06-02 07:45`` in the district's time zone, or an empty string."""
+    if instant is None:
+        return ""
+    return instant.astimezone(current_settings().tz).strftime("%Y-%m-%d %H:%M")
+
+
+def today() -> dt.date:
+    """Today in the district."""
+    return dt.datetime.now(current_settings().tz).date()
+
+
+def minutes(seconds: float | None) -> str:
+    """Whole minutes, or an empty string."""
+    return "" if seconds is None else f"{round(seconds / 60):d}"
+
+
+@dataclass(frozen=True)
+class StopRow:
+    """One line of a driver's timeline."""
+
+    time: str
+    place: str
+    kind: StopKind
+    getting_in: str
+    getting_out: str
+    load: int
+    trip_id: int | None
+    locked: bool
+
+
+@dataclass
+class RouteView:
+    """A driver's day in a plan: timeline rows and the trips on it."""
+
+    route: Route
+    colour: int
+    rows: list[StopRow] = field(default_factory=list)
+    trips: list[Trip] = field(default_factory=list)
+    locked_trip_ids: set[int] = field(default_factory=set)
+
+    @property
+    def driver(self) -> Any:
+        return self.route.driver
+
+
+def rider_label(trip: Trip | None) -> str:
+    """The rider's first name with the seats if more than one."""
+    if trip is None:
+        return ""
+    name = trip.rider.first_name if trip.rider and trip.rider.first_name else _("(erased)")
+    if trip.seats_needed > 1:
+        return _("%(name)s (+%(extra)d)", name=name, extra=trip.seats_needed - 1)
+    return name
+
+
+def route_views(plan: DayPlan) -> list[RouteView]:
+    """Timelines of the plan's routes, busiest first so the page opens on the real work."""
+    views = []
+    ordered = sorted(plan.routes, key=lambda r: (r.driver.display_name.casefold(), r.id))
+    for index, route in enumerate(ordered):
+        view = RouteView(route=route, colour=index % 8)
+        for stop in route.stops:
+            view.rows.append(_stop_row(stop))
+            if stop.kind == StopKind.PICKUP and stop.trip is not None:
+                view.trips.append(stop.trip)
+                if stop.locked:
+                    view.locked_trip_ids.add(stop.trip.id)
+        views.append(view)
+    return views
+
+
+def _stop_row(stop: Stop) -> StopRow:
+    when = stop.service_start_at or stop.arrival_at or stop.departure_at
+    if stop.kind == StopKind.START:
+        when = stop.departure_at or when
+    return StopRow(
+        time=local_time(when),
+        place=stop.place.name if stop.place else "",
+        kind=stop.kind,
+        getting_in=rider_label(stop.trip) if stop.kind == StopKind.PICKUP else "",
+        getting_out=rider_label(stop.trip) if stop.kind == StopKind.DROPOFF else "",
+        load=stop.load,
+        trip_id=stop.trip_id,
+        locked=stop.locked,
+    )
+
+
+STOP_KIND_LABELS = {
+    StopKind.START: _l("Start"),
+    StopKind.PICKUP: _l("Pick-up"),
+    StopKind.VIA: _l("Stop on the way"),
+    StopKind.DROPOFF: _l("Drop-off"),
+    StopKind.END: _l("End"),
+}
+
+
+def map_data(views: list[RouteView]) -> dict[str, Any]:
+    """Routes as lines of [lat, lon] points with labelled stops, for plan-map.js."""
+    routes = []
+    for view in views:
+        points, stops = [], []
+        for stop, row in zip(view.route.stops, view.rows, strict=True):
+            place = stop.place
+            if place is None or place.lat is None or place.lon is None:
+                continue
+            points.append([place.lat, place.lon])
+            who = row.getting_in or row.getting_out
+            label = " · ".join(p for p in (row.time, place.name, who) if p)
+            stops.append({"lat": place.lat, "lon": place.lon, "label": label})
+        routes.append(
+            {
+                "driver": view.driver.display_name,
+                "colour": view.colour,
+                "points": points,
+                "stops": stops,
+            }
+        )
+    return {"routes": routes}
+
+
+def trip_window(trip: Trip) -> str:
+    """The trip's wish in words: "arrive by 08:00" or "pick up after 16:00"."""
+    if trip.direction == TripDirection.OUTBOUND and trip.latest_dropoff is not None:
+        return _("arrive by %(time)s", time=local_time(trip.latest_dropoff))
+    if trip.earliest_pickup is not None:
+        return _("pick up after %(time)s", time=local_time(trip.earliest_pickup))
+    return _("arrive by %(time)s", time=local_time(trip.latest_dropoff))
+
+
+def ride_label(trip: Trip | None) -> str:
+    """``Karwitz → Elbtal GmbH, arrive by 05:50`` for tables that list rides."""
+    if trip is None:
+        return ""
+    return f"{trip.origin.name} → {trip.destination.name}, {trip_window(trip)}"
+
+
+def unserved_reason(trip: Trip) -> str:
+    """Why the trip is not in the plan, in the reader's language."""
+    if not trip.unserved_reason:
+        return _("Not planned yet.")
+    template, params = reasons.describe_unserved(trip.unserved_reason, trip.unserved_details)
+    try:
+        return _(template).format(**params)
+    except (KeyError, IndexError, ValueError):
+        return template
+
+
+def hours_minutes(seconds: float | None) -> str:
+    """``2 h 05 min`` (or ``35 min``) for a duration."""
+    if seconds is None:
+        return ""
+    total = round(seconds / 60)
+    hours, mins = divmod(total, 60)
+    if hours:
+        return _("%(h)d h %(m)02d min", h=hours, m=mins)
+    return _("%(m)d min", m=mins)
+
+
+def signed_minutes(value: float) -> str:
+    """``+12 min`` / ``−5 min``: how far a pick-up moved."""
+    rounded = round(value)
+    if rounded > 0:
+        return _("+%(m)d min", m=rounded)
+    if rounded < 0:
+        return _("−%(m)d min", m=-rounded)
+    return _("less than a minute")
+
+
+def join_names(ids: list[int], names: dict[int, str]) -> str:
+    """The names of ``ids`` (in order, unknown ones skipped), comma-separated."""
+    return ", ".join(names[i] for i in ids if names.get(i))
+
+
+def run_message(status: Any) -> str:
+    """The translated message of a failed or stopped run."""
+    if not status.message:
+        return ""
+    try:
+        return _(status.message).format(**status.message_params)
+    except (KeyError, IndexError, ValueError):
+        return str(status.message)
+
+
+ACTOR_LABELS = {
+    ActorType.SYSTEM: _l("System"),
+    ActorType.COORDINATOR: _l("Coordinator"),
+    ActorType.DRIVER: _l("Driver"),
+    ActorType.RIDER: _l("Rider"),
+}
+
+
+def template_helpers() -> dict[str, Any]:
+    """Everything the coordinators' templates use besides their own variables."""
+    return {
+        "plan_status_labels": PLAN_STATUS_LABELS,
+        "run_status_labels": RUN_STATUS_LABELS,
+        "trip_status_labels": TRIP_STATUS_LABELS,
+        "stop_kind_labels": STOP_KIND_LABELS,
+        "actor_labels": ACTOR_LABELS,
+        "purpose_labels": PURPOSE_LABELS,
+        "local_time": local_time,
+        "local_datetime": local_datetime,
+        "minutes": minutes,
+        "hours_minutes": hours_minutes,
+        "signed_minutes": signed_minutes,
+        "join_names": join_names,
+        "trip_window": trip_window,
+        "ride_label": ride_label,
+        "unserved_reason": unserved_reason,
+        "run_message": run_message,
+    }

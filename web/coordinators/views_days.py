@@ -1,0 +1,109 @@
+"""The day page and the planner runs started from it (start, progress, stop)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from flask import flash
+from flask import redirect
+from flask import render_template
+from flask import url_for
+from flask_babel import gettext as _
+from werkzeug.wrappers import Response
+
+from matcher.errors import MatcherError
+from matcher.services import overview
+from matcher.services import runs
+from web.auth import coordinator_required
+from web.auth import current_account
+from web.coordinators.blueprint import bp
+from web.coordinators.forms import ButtonForm
+from web.coordinators.presenters import RUN_STATUS_LABELS
+from web.coordinators.queue import planner_queue
+from web.db import get_session
+from web.errors import translate_domain_error
+
+
+@bp.get("/days/<isodate:day>")
+@coordinator_required
+def day(day: dt.date) -> str:
+    """The day's trips, its plan versions and the planner: start, watch, stop."""
+    session = get_session()
+    day_runs = overview.day_runs(session, day)
+    active = next((r for r in day_runs if r.status in overview.ACTIVE_RUN_STATUSES), None)
+    last = day_runs[0] if day_runs and day_runs[0] is not active else None
+    return render_template(
+        "coordinators/day.html",
+        day=day,
+        trips=overview.day_trips(session, day),
+        versions=overview.plan_versions(session, day),
+        active_run=active,
+        last_run=last,
+        last_status=runs.run_status(session, last.id) if last else None,
+        button_form=ButtonForm(),
+    )
+
+
+@bp.post("/days/<isodate:day>/plan")
+@coordinator_required
+def start_run(day: dt.date) -> Response:
+    """Queue a planner run; it starts once this request's transaction is committed."""
+    session = get_session()
+    try:
+        run = runs.request_run(session, day, coordinator_id=current_account().id)
+    except MatcherError as error:
+        session.rollback()
+        flash(translate_domain_error(error), "error")
+        return redirect(url_for(".day", day=day))
+    session.commit()
+    planner_queue().submit(run.id)
+    flash(_("The planner has started."), "success")
+    return redirect(url_for(".day", day=day))
+
+
+@bp.get("/runs/<int:run_id>/progress")
+@coordinator_required
+def run_progress(run_id: int) -> dict[str, Any]:
+    """The run's progress as JSON, polled every second by planner-progress.js."""
+    status = runs.run_status(get_session(), run_id)
+    message = ""
+    if status.message:
+        message = _translate(status.message, status.message_params)
+    return {
+        "run_id": status.run_id,
+        "status": status.status,
+        "status_label": str(RUN_STATUS_LABELS.get(status.status, status.status)),
+        "finished": status.finished,
+        "elapsed_seconds": round(status.elapsed_seconds, 1),
+        "requests": status.requests,
+        "served": status.served,
+        "best_cost": status.best_objective,
+        "message": message,
+        "plan_url": url_for(".plan", plan_id=status.result_plan_id)
+        if status.result_plan_id
+        else None,
+    }
+
+
+@bp.post("/runs/<int:run_id>/cancel")
+@coordinator_required
+def cancel_run(run_id: int) -> Response:
+    """Ask the run to stop; earlier plan versions stay as they are."""
+    session = get_session()
+    try:
+        run = runs.cancel_run(session, run_id)
+    except MatcherError as error:
+        session.rollback()
+        flash(translate_domain_error(error), "error")
+        return redirect(url_for(".dashboard"))
+    session.commit()
+    flash(_("The planner is stopping. Earlier versions of the plan stay as they are."), "info")
+    return redirect(url_for(".day", day=run.day))
+
+
+def _translate(template: str, params: dict[str, object]) -> str:
+    try:
+        return _(template).format(**params)
+    except (KeyError, IndexError, ValueError):
+        return template
