@@ -106,6 +106,10 @@ def _search(
         # One member only: a second (scratch) construction would not finish in time.
         params = replace(params, members=1)
     remaining = max(0.1, budget - (time.monotonic() - t0))
+    if initial is not None and remaining < len(prep.model_ids) / 400:
+        # Building the OR-Tools model alone would overrun the time limit
+        # (about 2 s at 800 requests): the construction is the plan.
+        return SearchResult(initial, objective, built, built, 0, "CONSTRUCTION_ONLY")
     specs = portfolio(prep, params, remaining, initial)
     result = run_portfolio(problem, specs, params.workers, t0, progress, params.lns_share)
     if initial and result is not None:
