@@ -39,9 +39,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=20, help="planner time limit")
     parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--language-weight", type=int, default=0)
     parser.add_argument("--today", type=dt.date.fromisoformat, default=dt.date(2026, 6, 3))
     args = parser.parse_args()
-    settings = Settings(planner_time_limit_seconds=args.seconds, planner_workers=args.workers)
+    settings = Settings(
+        planner_time_limit_seconds=args.seconds,
+        planner_workers=args.workers,
+        language_mismatch_weight=args.language_weight,
+    )
     with tempfile.TemporaryDirectory() as tmp:
         engine = make_engine(f"sqlite:///{Path(tmp) / 'demo.sqlite'}")
         migrate.upgrade(engine)

@@ -232,7 +232,7 @@ def move_some_trip(page, refusals: list[str]) -> bool:  # type: ignore[no-untype
                      Math.abs(minutes - 12 * 60)];
            })"""
     )
-    for trip_id, driver, _ in sorted(rides, key=lambda ride: ride[2])[:10]:
+    for trip_id, driver, _ in sorted(rides, key=lambda ride: ride[2])[:60]:
         page.goto(f"{plan_url}/fit/{trip_id}")
         others = [
             name
