@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from babel.support import Translations
 from werkzeug.serving import make_server
 
 from matcher import migrate
@@ -28,7 +29,13 @@ from matcher.models import Rider
 from web import create_app
 
 CHROMIUM = "/usr/bin/chromium"
+# The forms are filled in German, the default language: labels are found by their German text.
+T = Translations.load(
+    str(Path(__file__).resolve().parents[3] / "web" / "translations"), ["de"]
+).gettext
 ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
+RIDER_CONSENT = "I agree that Mitfahrnetz stores and uses my information to plan my rides."
+DRIVER_CONSENT = "I agree that Mitfahrnetz stores and uses my information to plan rides."
 PHONE = {"width": 360, "height": 740}
 DESKTOP = {"width": 1280, "height": 900}
 NEXT_MONDAY = dt.date.today() + dt.timedelta(days=7 - dt.date.today().weekday())
@@ -100,44 +107,46 @@ def test_rider_registers_on_a_phone(site, browser):  # type: ignore[no-untyped-d
     _no_horizontal_scroll(page)
 
     # Sending it empty: the error summary comes first and links to the fields.
-    page.get_by_role("button", name="Send").click()
+    page.get_by_role("button", name=T("Send")).click()
     summary = page.locator(".error-summary")
     assert summary.is_visible()
     assert page.evaluate("document.activeElement.className") == "error-summary"
     _shot(page, "rider-form-errors-360.png")
 
-    page.get_by_label("First name").fill("Amal")
-    page.get_by_label("Phone number").fill("0151 23456789")
-    page.get_by_label("E-mail address (optional)").fill("amal@example.org")
+    page.get_by_label(T("First name")).fill("Amal")
+    page.get_by_label(T("Phone number")).fill("0151 23456789")
+    page.get_by_label(T("E-mail address (optional)")).fill("amal@example.org")
     page.get_by_label("العربية").check()
     page.get_by_label("Deutsch").check()
-    page.get_by_label("Village or town").select_option(label="Clenze")
-    page.get_by_label("Street", exact=True).fill("Lange Straße")
-    page.get_by_label("House number").fill("5")
-    page.get_by_label("Shift work").check()
-    page.get_by_label("Where do you need to go?").select_option(
+    page.get_by_label(T("Village or town")).select_option(label="Clenze")
+    page.get_by_label(T("Street"), exact=True).fill("Lange Straße")
+    page.get_by_label(T("House number"), exact=True).fill("5")
+    page.get_by_label(T("Shift work")).check()
+    page.get_by_label(T("Where do you need to go?")).select_option(
         label="Pflegezentrum am Drawehn (fictional)"
     )
-    page.get_by_label("Shifts that change every week").check()
-    for day in ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday"):
+    page.get_by_label(T("Shifts that change every week (early week / late week)")).check()
+    for day in map(T, ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday")):
         page.get_by_label(day, exact=True).check()
     assert not page.locator("#arrive_by").is_visible()  # only the rotating part is shown
     page.fill("#rotation-0-arrive_by", "06:15")
     page.fill("#rotation-0-pick_up_after", "14:15")
     page.fill("#rotation-1-arrive_by", "13:15")
     page.fill("#rotation-1-pick_up_after", "21:15")
-    page.get_by_label("No work this week").nth(2).check()
-    page.get_by_label("Starting on").fill(NEXT_MONDAY.isoformat())
-    page.get_by_label("How many people travel, including you?").fill("2")
-    page.get_by_label("Children who need a child seat").fill("1")
-    page.get_by_label("I use a walking aid").check()
-    page.get_by_label("I agree").check()
+    page.get_by_label(T("No work this week")).nth(2).check()
+    page.get_by_label(T("Starting on")).fill(NEXT_MONDAY.isoformat())
+    page.get_by_label(T("How many people travel, including you?")).fill("2")
+    page.get_by_label(T("Children who need a child seat")).fill("1")
+    page.get_by_label(T("I use a walking aid")).check()
+    page.get_by_label(
+        T("I agree that Mitfahrnetz stores and uses my information to plan my rides.")
+    ).check()
     _no_horizontal_scroll(page)
     _shot(page, "rider-form-filled-360.png")
 
-    page.get_by_role("button", name="Send").click()
+    page.get_by_role("button", name=T("Send")).click()
     page.wait_for_url("**/me/**")
-    assert page.get_by_role("heading", name="You are registered.").is_visible()
+    assert page.get_by_role("heading", name=T("You are registered.")).is_visible()
     assert page.locator("img.qr").evaluate("img => img.naturalWidth") > 0
     _no_horizontal_scroll(page)
     _shot(page, "rider-confirmation-360.png")
@@ -164,30 +173,32 @@ def test_driver_registers_on_a_desktop(site, browser):  # type: ignore[no-untype
     base, factory = site
     page = browser.new_page(viewport=DESKTOP, locale="de-DE")
     page.goto(f"{base}/register/driver?lang=de")
-    page.get_by_label("First name").fill("Heike")
-    page.get_by_label("Last name").fill("Schulz")
-    page.get_by_label("Phone number").fill("05841 123456")
-    page.get_by_label("E-mail address").fill("heike.schulz@example.org")
-    page.get_by_label("Village or town").select_option(label="Gartow")
-    page.get_by_label("Street", exact=True).fill("Hauptstraße")
-    page.get_by_label("House number").fill("12")
-    page.get_by_label("Your car (optional)").fill("blauer VW Golf, DAN-HS 12")
-    page.get_by_label("Free seats for passengers").fill("3")
+    page.get_by_label(T("First name")).fill("Heike")
+    page.get_by_label(T("Last name")).fill("Schulz")
+    page.get_by_label(T("Phone number")).fill("05841 123456")
+    page.get_by_label(T("E-mail address")).fill("heike.schulz@example.org")
+    page.get_by_label(T("Village or town")).select_option(label="Gartow")
+    page.get_by_label(T("Street"), exact=True).fill("Hauptstraße")
+    page.get_by_label(T("House number"), exact=True).fill("12")
+    page.get_by_label(T("Your car (optional)")).fill("blauer VW Golf, DAN-HS 12")
+    page.get_by_label(T("Free seats for passengers")).fill("3")
     rows = page.locator("fieldset.window-row")
     for row, (start, end) in zip(
         (rows.nth(0), rows.nth(1)), (("05:00", "08:30"), ("13:30", "22:30")), strict=True
     ):
-        for day in ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday"):
+        for day in map(T, ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday")):
             row.get_by_label(day, exact=True).check()
-        row.get_by_label("From").fill(start)
-        row.get_by_label("To").fill(end)
+        row.get_by_label(T("From")).fill(start)
+        row.get_by_label(T("To")).fill(end)
     page.locator("#holidays-0-first_day").fill(f"{NEXT_MONDAY.year + 1}-07-01")
     page.locator("#holidays-0-last_day").fill(f"{NEXT_MONDAY.year + 1}-07-14")
-    page.get_by_label("I agree").check()
+    page.get_by_label(
+        T("I agree that Mitfahrnetz stores and uses my information to plan rides.")
+    ).check()
     _shot(page, "driver-form-filled-1280.png")
-    page.get_by_role("button", name="Register as a driver").click()
+    page.get_by_role("button", name=T("Register as a driver")).click()
     page.wait_for_url("**/driver/registered")
-    assert page.get_by_role("heading", name="Thank you for volunteering!").is_visible()
+    assert page.get_by_role("heading", name=T("Thank you for volunteering!")).is_visible()
     _shot(page, "driver-confirmation-1280.png")
     with session_scope(factory) as session:  # type: ignore[arg-type]
         driver = session.scalars(
