@@ -29,7 +29,11 @@ class Settings:
     max_ride_extra_minutes: int = 15
     boarding_seconds: int = 60
     change_weight: int = 600
-    language_mismatch_weight: int = 0
+    language_mismatch_weight: int = 300
+    """Objective cost of a rider without a shared language: five minutes of driving."""
+    workload_weight: int = 300
+    """Cost per ride a driver takes above the fair share (rides / drivers, rounded up);
+    half of ``change_weight``, so spreading alone never moves a rider of an approved plan."""
     geocoder: str = "offline"
     nominatim_url: str = ""
     nominatim_user_agent: str = "mitfahrnetz/0.1"

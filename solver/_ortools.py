@@ -159,30 +159,62 @@ class _Model:
         cost = w.travel_time * self.dur
         if w.distance:
             cost = cost + w.distance * self._matrix(m.distances)
-        rt.SetArcCostEvaluatorOfAllVehicles(rt.RegisterTransitMatrix(cost.tolist()))
+        self._arc_costs(cost)
         for k, v in enumerate(self.vehicles):
             if v.fixed_cost:
                 rt.SetFixedCostOfVehicle(v.fixed_cost, k)
-        self._preference_costs()
+        self._change_costs()
 
-    def _preference_costs(self) -> None:
-        """Change and language penalties as per-vehicle unary transits with span cost.
+    def _arc_costs(self, cost: np.ndarray) -> None:
+        """Travel cost, plus the language penalty on the arcs leaving a rider's pick-up.
+
+        One matrix per distinct set of driver languages (a handful in a
+        district), so insertion heuristics see the penalty as an arc cost.
+        It used to be a dimension with per-vehicle unary transits and a span
+        cost, like the change penalty; with three distinct transit vectors
+        OR-Tools 9.15 found no first plan at all on the demo day (ROUTING_FAIL,
+        cf. google/or-tools#5283), and ``solve`` fell back to the greedy
+        insertion alone: 115 of 174 riders served instead of about 128.
+        """
+        rt = self.routing
+        vectors = [self._language_vector(v) for v in self.vehicles]
+        if not any(any(vec) for vec in vectors):
+            rt.SetArcCostEvaluatorOfAllVehicles(rt.RegisterTransitMatrix(cost.tolist()))
+            return
+        cache: dict[tuple[int, ...], int] = {}
+        for k, vec in enumerate(vectors):
+            key = tuple(vec)
+            if key not in cache:
+                with_penalty = cost + np.asarray(vec, dtype=np.int64)[:, None]
+                np.fill_diagonal(with_penalty, 0)
+                cache[key] = rt.RegisterTransitMatrix(with_penalty.tolist())
+            rt.SetArcCostEvaluatorOfVehicle(cache[key], k)
+
+    def _language_vector(self, veh: Vehicle) -> list[int]:
+        """Per node: the language penalty if ``veh`` serves this pick-up, else 0."""
+        w, vec = self.problem.weights, [0] * self.nodes.count
+        if w.language_mismatch:
+            for r in self.nodes.requests:
+                if r.languages and not (r.languages & veh.languages):
+                    vec[self.nodes.pickup[r.id]] = w.language_mismatch
+        return vec
+
+    def _change_costs(self) -> None:
+        """The change penalty as per-vehicle unary transits with span cost.
 
         Linear in the node count per vehicle, where per-vehicle arc matrices
-        would be quadratic.
+        would be quadratic (every vehicle of an earlier plan has its own vector).
         """
         w = self.problem.weights
+        if not w.change:
+            return
         prev = {v.request_id: pr.vehicle_id for pr in self.problem.previous for v in pr.visits}
         vectors: list[list[int]] = []
         for veh in self.vehicles:
             vec = [0] * self.nodes.count
             for r in self.nodes.requests:
-                pen = 0
-                if w.change and prev.get(r.id, veh.id) != veh.id:
-                    pen += w.change
-                if w.language_mismatch and r.languages and not (r.languages & veh.languages):
-                    pen += w.language_mismatch
-                vec[self.nodes.pickup[r.id]] = pen
+                if prev.get(r.id, veh.id) != veh.id:
+                    vec[self.nodes.pickup[r.id]] = w.change
             vectors.append(vec)
         if not any(any(vec) for vec in vectors):
             return
@@ -192,8 +224,8 @@ class _Model:
                 cache[tuple(vec)] = rt.RegisterUnaryTransitVector(vec)
         cbs = [cache[tuple(vec)] for vec in vectors]
         cap = sum(max(v) for v in vectors) * len(self.nodes.requests) + 1
-        rt.AddDimensionWithVehicleTransits(cbs, 0, cap, True, "Preference")
-        rt.GetDimensionOrDie("Preference").SetSpanCostCoefficientForAllVehicles(1)
+        rt.AddDimensionWithVehicleTransits(cbs, 0, cap, True, "Change")
+        rt.GetDimensionOrDie("Change").SetSpanCostCoefficientForAllVehicles(1)
 
     def _time(self) -> None:
         rt, vs = self.routing, self.vehicles
@@ -223,24 +255,44 @@ class _Model:
             child = rt.RegisterUnaryTransitVector(nodes.child)
             caps = [v.child_seats for v in vs]
             rt.AddDimensionWithVehicleCapacity(child, 0, caps, True, "ChildSeats")
-        n = len(nodes.requests)
-        self._counter("Requests", lambda r: True, [v.max_requests for v in vs], n)
-        night = [v.max_night_requests for v in vs]
-        self._counter("Night", lambda r: r.night, night, n)
+        workload = bool(self.problem.weights.workload)
+        caps = [v.max_requests for v in vs]
+        self.count = self._counter("Requests", lambda r: True, caps, always=workload)
+        self._counter("Night", lambda r: r.night, [v.max_night_requests for v in vs])
+        self._workload()
 
-    def _counter(self, name: str, counts, caps: list[int | None], n: int) -> None:
-        """A per-driver cap as a dimension counting +1 at each counted pick-up."""
-        if all(c is None for c in caps):
+    def _workload(self) -> None:
+        """``Weights.workload`` per request above the fair share: a soft bound on the count.
+
+        The fair share comes from the whole problem, so a sub-model of the
+        large-neighbourhood layer prices a route as ``objective_parts`` does.
+        """
+        w, rt = self.problem.weights, self.routing
+        if self.count is None or not w.workload:
             return
+        for k in range(len(self.vehicles)):
+            self.count.SetCumulVarSoftUpperBound(rt.End(k), self.problem.fair_share, w.workload)
+
+    def _counter(
+        self, name: str, counts, caps: list[int | None], always: bool = False
+    ) -> pywrapcp.RoutingDimension | None:
+        """A dimension counting +1 at each counted pick-up, capped per driver.
+
+        Left out (None) when no driver has a cap, unless ``always``.
+        """
+        if all(c is None for c in caps) and not always:
+            return None
         vec = [0] * self.nodes.count
         for r in self.nodes.requests:
             if counts(r):
                 vec[self.nodes.pickup[r.id]] = 1
         if not any(vec):
-            return
+            return None
         cb = self.routing.RegisterUnaryTransitVector(vec)
+        n = len(self.nodes.requests)
         full = [n if c is None else c for c in caps]
         self.routing.AddDimensionWithVehicleCapacity(cb, 0, full, True, name)
+        return self.routing.GetDimensionOrDie(name)
 
     def _requests(self) -> None:
         rt, solver, t = self.routing, self.routing.solver(), self.time

@@ -297,9 +297,11 @@ def _check_locked_routes(problem: Problem, solution: Solution) -> Iterator[Viola
 
 
 def _check_objective(problem: Problem, solution: Solution, served: set[str]) -> Iterator[Violation]:
-    """The parts whose definition is unambiguous: penalties, travel, extra ride, fixed costs."""
+    """The parts whose definition is unambiguous: penalties, travel, extra ride, fixed, workload."""
     w = problem.weights
     dur = problem.matrix.durations
+    # Fair share: the day's requests spread over its vehicles, rounded up.
+    fair = (len(problem.requests) + len(problem.vehicles) - 1) // max(1, len(problem.vehicles))
     extra = 0
     for route in solution.routes:
         departed: dict[str, int] = {}
@@ -326,6 +328,7 @@ def _check_objective(problem: Problem, solution: Solution, served: set[str]) -> 
             for r in solution.routes
             if r.vehicle_id in problem.vehicle_by_id and r.request_ids
         ),
+        "workload": w.workload * sum(max(0, len(r.request_ids) - fair) for r in solution.routes),
     }
     for name, value in expected.items():
         reported = getattr(solution.objective, name)

@@ -48,4 +48,5 @@ def objective_parts(problem: Problem, routes: Sequence[Route]) -> ObjectiveParts
         change=w.change * changed,
         language_mismatch=w.language_mismatch * mismatch,
         fixed_cost=sum(problem.vehicle_by_id[r.vehicle_id].fixed_cost for r in routes),
+        workload=w.workload * sum(max(0, len(r.request_ids) - problem.fair_share) for r in routes),
     )

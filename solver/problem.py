@@ -265,7 +265,10 @@ class Weights:
     everything else, then ``travel_time * driving seconds + distance * metres``,
     plus ``extra_ride_time * riders' seconds above their direct ride``, plus
     ``change * reassigned earlier requests``, plus ``language_mismatch`` per
-    request served by a driver who shares none of the rider's languages.
+    request served by a driver who shares none of the rider's languages, plus
+    ``workload`` per request a vehicle serves above its fair share, the
+    day's requests divided by its vehicles, rounded up (``Problem.fair_share``):
+    a soft cap that spreads the rides over the volunteers.
     """
 
     travel_time: int = 1
@@ -273,6 +276,7 @@ class Weights:
     extra_ride_time: int = 0
     change: int = 0
     language_mismatch: int = 0
+    workload: int = 0
     unserved: Mapping[Priority, int] = field(
         default_factory=lambda: {
             Priority.WORK: 8_000_000,
@@ -283,7 +287,8 @@ class Weights:
     )
 
     def __post_init__(self) -> None:
-        for name in ("travel_time", "distance", "extra_ride_time", "change", "language_mismatch"):
+        names = ("travel_time", "distance", "extra_ride_time", "change", "language_mismatch")
+        for name in (*names, "workload"):
             _check_int("Weights", name, getattr(self, name))
         for priority, penalty in self.unserved.items():
             _check_int("Weights", f"unserved[{Priority(priority).name}]", penalty)
@@ -369,6 +374,11 @@ class Problem:
         )
         _check_int("Problem", "max_seats", self.max_seats, 1)
         validate_problem(self)
+
+    @cached_property
+    def fair_share(self) -> int:
+        """Requests per vehicle if the day were spread evenly, rounded up (``Weights.workload``)."""
+        return -(-len(self.requests) // max(1, len(self.vehicles)))
 
     @cached_property
     def vehicle_by_id(self) -> Mapping[str, Vehicle]:

@@ -111,6 +111,7 @@ class ObjectiveParts:
     change: int = 0
     language_mismatch: int = 0
     fixed_cost: int = 0
+    workload: int = 0
 
     @property
     def total(self) -> int:
@@ -122,6 +123,7 @@ class ObjectiveParts:
             + self.change
             + self.language_mismatch
             + self.fixed_cost
+            + self.workload
         )
 
 

@@ -39,7 +39,8 @@ class DefaultConfig:
     MAX_RIDE_EXTRA_MINUTES = 15
     BOARDING_SECONDS = 60
     CHANGE_WEIGHT = 600
-    LANGUAGE_MISMATCH_WEIGHT = 0
+    LANGUAGE_MISMATCH_WEIGHT = 300
+    WORKLOAD_WEIGHT = 300
     SCHEDULER_ENABLED = False
     # Notifications and scheduled jobs (issue 6); secrets (MAIL_PASSWORD) only in instance/env.
     MAIL_HOST = "localhost"

@@ -39,13 +39,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=20, help="planner time limit")
     parser.add_argument("--workers", type=int, default=1)
-    parser.add_argument("--language-weight", type=int, default=0)
+    parser.add_argument("--language-weight", type=int, default=Settings.language_mismatch_weight)
+    parser.add_argument("--workload-weight", type=int, default=Settings.workload_weight)
     parser.add_argument("--today", type=dt.date.fromisoformat, default=dt.date(2026, 6, 3))
     args = parser.parse_args()
     settings = Settings(
         planner_time_limit_seconds=args.seconds,
         planner_workers=args.workers,
         language_mismatch_weight=args.language_weight,
+        workload_weight=args.workload_weight,
     )
     with tempfile.TemporaryDirectory() as tmp:
         engine = make_engine(f"sqlite:///{Path(tmp) / 'demo.sqlite'}")
@@ -90,6 +92,8 @@ def main() -> None:
                 f"mean extra ride {(fig.mean_extra_ride_seconds or 0) / 60:.1f} min; "
                 f"{len(plan.routes)} drivers used; solver {plan.solver_seconds:.1f} s"
             )
+            rides = [sum(s.kind == "pickup" for s in route.stops) for route in plan.routes]
+            print("rides per driver:", sorted(rides, reverse=True))
             reasons = session.execute(
                 sa.select(Trip.unserved_reason, sa.func.count())
                 .where(Trip.day == busiest, Trip.status == TripStatus.UNSERVED)

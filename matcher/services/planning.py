@@ -239,9 +239,8 @@ def build_problem(
     weights = solver.Weights(
         travel_time=1,
         change=settings.change_weight if base_plan is not None else 0,
-        # Off by default: with a language weight the solver currently finds no plan on the
-        # demo day (reported); set LANGUAGE_MISMATCH_WEIGHT once that is fixed.
         language_mismatch=settings.language_mismatch_weight,
+        workload=settings.workload_weight,
     )
     problem = solver.Problem(
         vehicles=vehicles,

@@ -287,3 +287,72 @@ def test_large_day_starts_from_the_insertion_plan() -> None:
     cars = [vehicle("a"), vehicle("b", start=9)]
     sol = solved(problem(cars, reqs), replace(FAST, split_above=1))
     assert sol.served_ids == {r.id for r in reqs}
+
+
+def test_language_weight_keeps_every_rider_and_prefers_a_shared_language() -> None:
+    cars = [
+        vehicle("de", start=1, languages=frozenset({"de"})),
+        vehicle("ar", start=2, languages=frozenset({"ar"})),
+    ]
+    reqs = [
+        request("a", 2, 4, languages=frozenset({"ar"}), pickup_window=(8, 9)),
+        request("b", 1, 3, languages=frozenset({"de"}), pickup_window=(8, 9)),
+        request("c", 3, 5, pickup_window=(10, 11)),
+        request("d", 4, 6, languages=frozenset({"ar", "en"}), pickup_window=(12, 13)),
+    ]
+    plain = solved(problem(cars, reqs))
+    # Ten steps of driving: small next to leaving a rider out, large next to any detour here.
+    weighted = solved(problem(cars, reqs, weights=Weights(language_mismatch=10 * STEP)))
+    assert plain.served_ids == weighted.served_ids == {"a", "b", "c", "d"}
+    # Both cars have room: each rider with a language gets a driver who speaks it.
+    assert vehicle_of(weighted)["a"] == vehicle_of(weighted)["d"] == "ar"
+    assert weighted.objective.language_mismatch == 0
+
+
+def test_language_weight_on_a_day_that_must_leave_riders_out() -> None:
+    # Regression: the language penalty used to be a dimension with a unary transit vector
+    # per driver language set; once riders had to be left out, OR-Tools 9.15 found no plan
+    # at all (cf. google/or-tools#5283) and only the greedy insertion filled the day.
+    de, ar = frozenset({"de"}), frozenset({"ar"})
+    fa = frozenset({"fa"})
+    cars = [
+        vehicle("v0", start=1, seats=2, languages=de),
+        vehicle("v1", start=1, seats=2, languages=ar),
+    ]
+    ride = {"max_ride_seconds": 4 * STEP}
+    reqs = [
+        request("r0", 7, 9, pickup_window=(10, 10.5), languages=fa, **ride),
+        request("r1", 3, 1, pickup_window=(9, 9.5), languages=de, **ride),
+        request("r2", 6, 9, pickup_window=(10, 10.5), languages=de, max_ride_seconds=6 * STEP),
+        request("r3", 7, 4, pickup_window=(10, 10.5), languages=ar, max_ride_seconds=6 * STEP),
+        request("r4", 9, 1, pickup_window=(9, 9.5), languages=de, max_ride_seconds=16 * STEP),
+        request("r5", 0, 9, pickup_window=(10, 10.5), languages=de, max_ride_seconds=18 * STEP),
+        request("r6", 6, 3, pickup_window=(9, 9.5), languages=de, max_ride_seconds=6 * STEP),
+        request("r7", 8, 3, pickup_window=(9, 9.5), languages=fa, max_ride_seconds=10 * STEP),
+    ]
+    # One member, from the parallel insertion that failed (it spent its whole time on it).
+    params = replace(FAST, members=1, first_solution="parallel", time_limit_seconds=5)
+    plain = solved(problem(cars, reqs), params)
+    weighted = solved(problem(cars, reqs, weights=Weights(language_mismatch=STEP // 2)), params)
+    assert weighted.stats.status != "no_plan"  # the search itself found the plan
+    assert len(weighted.served_ids) == len(plain.served_ids) < len(reqs)
+
+
+def test_workload_weight_spreads_the_rides() -> None:
+    # One seat each, so no pooling: one car could drive all four trips in turn (10 steps),
+    # two cars need 12. Above the fair share of 4 / 2 = 2 rides each request costs 2 steps,
+    # so the rides are split.
+    cars = [vehicle("a", seats=1), vehicle("b", seats=1)]
+    reqs = [request(f"r{h}", 1, 2, pickup_window=(h, h)) for h in (8, 9, 10, 11)]
+    loaded = solved(problem(cars, reqs))
+    assert sorted(len(r.request_ids) for r in loaded.routes) == [4]
+    assert loaded.objective.workload == 0
+    # A weight below the saving keeps one car, and pays for its two rides above the share.
+    cheap = solved(problem(cars, reqs, weights=Weights(workload=STEP // 10)))
+    assert sorted(len(r.request_ids) for r in cheap.routes) == [4]
+    assert cheap.objective.workload == 2 * STEP // 10
+    spread = solved(problem(cars, reqs, weights=Weights(workload=2 * STEP)))
+    assert sorted(len(r.request_ids) for r in spread.routes) == [2, 2]
+    assert spread.served_ids == loaded.served_ids
+    assert spread.objective.workload == 0
+    assert spread.objective.total == 12 * STEP
