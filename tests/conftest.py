@@ -209,3 +209,28 @@ def client(app):  # type: ignore[no-untyped-def]
 def runner(app):  # type: ignore[no-untyped-def]
     """A CLI runner of ``app``."""
     return app.test_cli_runner()
+
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture()
+def browser():  # type: ignore[no-untyped-def]
+    """Debian's Chromium driven by Playwright (``playwright install`` cannot download here).
+
+    The flags keep it off the network: this machine refuses outside connections.
+    """
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-gpu",
+            ],
+        )
+        yield chromium
+        chromium.close()

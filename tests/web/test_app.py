@@ -43,9 +43,7 @@ def test_environment_overrides_instance_file(
     assert app.config["PLANNER_TIME_LIMIT_SECONDS"] == 45
 
 
-def test_test_config_overrides_environment(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_test_config_overrides_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("MATCHER_TIMEZONE", "Europe/Zurich")
     app = create_app({"TIMEZONE": "UTC"}, instance_path=str(tmp_path / "inst"))
     assert app.config["TIMEZONE"] == "UTC"

@@ -103,24 +103,6 @@ def demo_site(tmp_path: Path) -> Iterator[tuple[LiveServer, str, str, dt.date]]:
         yield server, login.email, login.password, busiest
 
 
-@pytest.fixture()
-def browser():  # type: ignore[no-untyped-def]
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-gpu",
-            ],
-        )
-        yield chromium
-        chromium.close()
-
-
 def test_coordinator_plans_moves_approves_and_publishes(demo_site, browser) -> None:  # type: ignore[no-untyped-def]
     server, email, password, day = demo_site
     ARTIFACTS.mkdir(exist_ok=True)

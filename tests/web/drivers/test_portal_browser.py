@@ -202,24 +202,6 @@ def site(tmp_path: Path, tiles: str) -> Iterator[tuple[str, object, str, int]]:
         engine.dispose()
 
 
-@pytest.fixture()
-def browser():  # type: ignore[no-untyped-def]
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-gpu",
-            ],
-        )
-        yield chromium
-        chromium.close()
-
-
 def test_driver_sees_and_confirms_the_day_on_a_phone(site, browser) -> None:  # type: ignore[no-untyped-def]
     base, factory, email, route_id = site
     page = browser.new_page(viewport=PHONE, locale="en-GB")
