@@ -1,4 +1,4 @@
-"""Driver-area fixtures: gazetteer places (registration), a frozen clock and log-in (portal)."""
+"""Driver-area fixtures: a frozen clock and log-in (portal); the gazetteer is in tests/web."""
 
 from __future__ import annotations
 
@@ -8,32 +8,7 @@ from collections.abc import Iterator
 import pytest
 import time_machine
 
-from matcher.models import PlaceKind
-from tests.factories import make_gazetteer_place
-
 NOW = dt.datetime(2026, 6, 1, 8, 0, tzinfo=dt.UTC)  # Monday 1 June 2026, 10:00 in Berlin
-
-
-@pytest.fixture()
-def gazetteer(session):  # type: ignore[no-untyped-def]
-    """A village, a town, an employer, a course site and a daycare."""
-    return {
-        "village": make_gazetteer_place(
-            session, name="Clenze", municipality="Clenze", postcode="29459"
-        ),
-        "town": make_gazetteer_place(
-            session,
-            kind=PlaceKind.TOWN,
-            name="Lüchow (Wendland)",
-            municipality="Lüchow (Wendland)",
-            postcode="29439",
-        ),
-        "employer": make_gazetteer_place(
-            session, kind=PlaceKind.EMPLOYER, name="Pflegezentrum am Drawehn"
-        ),
-        "course": make_gazetteer_place(session, kind=PlaceKind.COURSE_SITE, name="KVHS Lüchow"),
-        "daycare": make_gazetteer_place(session, kind=PlaceKind.DAYCARE, name="Kita Sonnenschein"),
-    }
 
 
 @pytest.fixture()

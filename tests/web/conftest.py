@@ -1,4 +1,4 @@
-"""Gazetteer places the rider and driver forms offer."""
+"""Web fixtures: the gazetteer places the rider and driver forms offer."""
 
 from __future__ import annotations
 
