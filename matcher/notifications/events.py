@@ -87,8 +87,43 @@ def notify_driver_of_route(
     session: Session, route: Route, settings: Settings, now: dt.datetime, *, changed: bool = False
 ) -> OutboxMessage | None:
     """Send the driver their route with fresh confirm/decline links (once per route)."""
+    return _send_route_with_links(
+        session,
+        route,
+        settings,
+        now,
+        key=f"route:{route.id}:driver",
+        template="driver_route.txt",
+        changed=changed,
+    )
+
+
+def remind_driver(
+    session: Session, route: Route, settings: Settings, now: dt.datetime
+) -> OutboxMessage | None:
+    """Remind a driver who has not answered (new links: the old ones stop working)."""
+    return _send_route_with_links(
+        session,
+        route,
+        settings,
+        now,
+        key=f"route:{route.id}:driver-reminder",
+        template="driver_reminder.txt",
+    )
+
+
+def _send_route_with_links(
+    session: Session,
+    route: Route,
+    settings: Settings,
+    now: dt.datetime,
+    *,
+    key: str,
+    template: str,
+    **context: object,
+) -> OutboxMessage | None:
+    """One message to the route's driver: stops, totals and new confirm/decline links."""
     driver = route.driver
-    key = f"route:{route.id}:driver"
     # A repeated event must not replace the token of the message already stored.
     if driver.erased_at is not None or message_exists(session, key):
         return None
@@ -97,7 +132,7 @@ def notify_driver_of_route(
     return send_to(
         session,
         key=key,
-        template="driver_route.txt",
+        template=template,
         locale=driver.locale,
         settings=settings,
         now=now,
@@ -106,40 +141,12 @@ def notify_driver_of_route(
         related=("route", route.id),
         driver_name=driver.first_name,
         day=view.day,
-        changed=changed,
         stops=view.stops,
+        confirm_url=respond_url(settings.base_url, token, "confirm"),
+        decline_url=respond_url(settings.base_url, token, "decline"),
         km=view.distance_km if view.distance_km is not None else "–",
-        confirm_url=respond_url(settings.base_url, token, "confirm"),
-        decline_url=respond_url(settings.base_url, token, "decline"),
         portal_url=_url(settings, "/driver/"),
-    )
-
-
-def remind_driver(
-    session: Session, route: Route, settings: Settings, now: dt.datetime
-) -> OutboxMessage | None:
-    """Remind a driver who has not answered (new links: the old ones stop working)."""
-    driver = route.driver
-    key = f"route:{route.id}:driver-reminder"
-    if driver.erased_at is not None or message_exists(session, key):
-        return None
-    token = issue_route_token(route, settings)
-    view = driver_day(route, settings)
-    return send_to(
-        session,
-        key=key,
-        template="driver_reminder.txt",
-        locale=driver.locale,
-        settings=settings,
-        now=now,
-        email=driver.email,
-        phone=driver.phone,
-        related=("route", route.id),
-        driver_name=driver.first_name,
-        day=view.day,
-        stops=view.stops,
-        confirm_url=respond_url(settings.base_url, token, "confirm"),
-        decline_url=respond_url(settings.base_url, token, "decline"),
+        **context,
     )
 
 
