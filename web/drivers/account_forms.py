@@ -39,6 +39,7 @@ from matcher.services.phones import normalise_phone
 from web.errors import translate_domain_error
 from web.riders.forms import EMAIL_PATTERN
 from web.riders.forms import NOT_A_DATE
+from web.riders.forms import NOT_AN_EMAIL
 from web.riders.forms import REQUIRED
 from web.riders.forms import SPOKEN_LANGUAGES
 from web.riders.forms import TOO_LONG
@@ -47,7 +48,6 @@ from web.riders.forms import MultiCheckboxField
 from web.riders.forms import OptionalInt
 
 TIME_FORMATS = ["%H:%M", "%H:%M:%S"]
-NOT_AN_EMAIL = _l("This does not look like an e-mail address.")
 DRIVING_MINUTES = [60, 90, 120, 180, 240, 300, 360, 480, 600]
 REGISTRATION_WINDOWS = 3
 EDIT_WINDOWS = 5

@@ -48,6 +48,7 @@ from matcher.services.phones import normalise_phone
 from web.errors import translate_domain_error
 
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+NOT_AN_EMAIL = _l("This does not look like an e-mail address.")
 MAX_DATES = 60
 ROTATION_WEEKS = 3
 
@@ -349,7 +350,7 @@ class RiderForm(NeedForm):
         validators=[
             Optional(),
             Length(max=254, message=TOO_LONG),
-            Regexp(EMAIL_PATTERN, message=_l("This does not look like an e-mail address.")),
+            Regexp(EMAIL_PATTERN, message=NOT_AN_EMAIL),
         ],
     )
     home_street = StringField(
@@ -382,22 +383,7 @@ class RiderForm(NeedForm):
         "home_village",
         "home_street",
         "home_number",
-        "purpose",
-        "destination_place",
-        "destination_street",
-        "destination_town",
-        "via_place",
-        "schedule_kind",
-        "weekdays",
-        "arrive_by",
-        "pick_up_after",
-        "rotation",
-        "dates",
-        "valid_from",
-        "valid_until",
-        "seats_needed",
-        "child_seats",
-        "booster_seats",
+        *NeedForm.field_order,
         "mobility_needs",
         "mobility_note",
         "consent",
