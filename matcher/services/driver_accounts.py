@@ -23,7 +23,6 @@ from matcher.errors import NotFound
 from matcher.errors import ValidationError
 from matcher.geocoding import make_geocoder
 from matcher.models import ActorType
-from matcher.models import AuditEntry
 from matcher.models import AvailabilityException
 from matcher.models import AvailabilityWindow
 from matcher.models import Coordinator
@@ -34,6 +33,7 @@ from matcher.security import hash_password
 from matcher.security import hash_token
 from matcher.security import new_token
 from matcher.security import verify_password
+from matcher.services import audit as audit_log
 from matcher.services.notifications import enqueue_email
 from matcher.services.phones import normalise_phone
 from matcher.services.places import AddressInput
@@ -238,15 +238,13 @@ def vet_driver(
     driver.vetted = True
     driver.vetted_at = now or utcnow()
     driver.vetted_by_id = coordinator_id
-    session.add(
-        AuditEntry(
-            actor_type=ActorType.COORDINATOR,
-            actor_id=coordinator_id,
-            action="driver.vet",
-            entity_type="driver",
-            entity_id=driver.id,
-            details={},
-        )
+    audit_log.record(
+        session,
+        actor_type=ActorType.COORDINATOR,
+        actor_id=coordinator_id,
+        action="driver.vet",
+        entity_type="driver",
+        entity_id=driver.id,
     )
     session.flush()
     return driver

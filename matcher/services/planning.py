@@ -37,6 +37,7 @@ from matcher.models import Place
 from matcher.models import PlanStatus
 from matcher.models import Trip
 from matcher.models import TripStatus
+from matcher.services import audit as audit_log
 from matcher.services.plan_routes import locked_request_ids
 from matcher.services.plan_routes import plan_visits
 from matcher.services.plan_routes import segments
@@ -274,16 +275,15 @@ def audit(
     **details: object,
 ) -> AuditEntry:
     """Record who did what (a coordinator, or the system when ``actor_id`` is None)."""
-    entry = AuditEntry(
+    return audit_log.record(
+        session,
         actor_type=ActorType.COORDINATOR if actor_id is not None else ActorType.SYSTEM,
         actor_id=actor_id,
         action=action,
         entity_type=entity_type,
         entity_id=entity_id,
-        details=details,
+        **details,
     )
-    session.add(entry)
-    return entry
 
 
 def store_solution(

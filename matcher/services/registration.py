@@ -25,7 +25,6 @@ from matcher.errors import NotFound
 from matcher.errors import ValidationError
 from matcher.geocoding import make_geocoder
 from matcher.models import ActorType
-from matcher.models import AuditEntry
 from matcher.models import Driver
 from matcher.models import NeedDate
 from matcher.models import NeedPause
@@ -42,6 +41,7 @@ from matcher.recurrence import need_occurs_on
 from matcher.recurrence import pattern_from_need
 from matcher.security import hash_token
 from matcher.security import new_token
+from matcher.services import audit as audit_log
 from matcher.services.driver_accounts import DriverRegistered as DriverRegistered
 from matcher.services.driver_accounts import DriverRegistration as DriverRegistration
 from matcher.services.driver_accounts import ExceptionInput as ExceptionInput
@@ -405,15 +405,13 @@ def erase_rider(session: Session, rider_id: int, *, today: dt.date | None = None
             OutboxMessage.related_type == "rider", OutboxMessage.related_id == rider.id
         )
     )
-    session.add(
-        AuditEntry(
-            actor_type=ActorType.RIDER,
-            actor_id=rider.id,
-            action="rider.erase",
-            entity_type="rider",
-            entity_id=rider.id,
-            details={},
-        )
+    audit_log.record(
+        session,
+        actor_type=ActorType.RIDER,
+        actor_id=rider.id,
+        action="rider.erase",
+        entity_type="rider",
+        entity_id=rider.id,
     )
     session.flush()
     return rider

@@ -20,13 +20,13 @@ from matcher.errors import InvalidTransition
 from matcher.errors import NotFound
 from matcher.errors import ValidationError
 from matcher.models import ActorType
-from matcher.models import AuditEntry
 from matcher.models import PlanStatus
 from matcher.models import Route
 from matcher.models import RouteStatus
 from matcher.models import StopKind
 from matcher.models import TripStatus
 from matcher.notifications import events
+from matcher.services import audit as audit_log
 from matcher.services.route_tokens import route_for_token
 from matcher.settings import Settings
 
@@ -52,16 +52,17 @@ def _check_live(route: Route, allowed: tuple[RouteStatus, ...]) -> None:
 def _audit(
     session: Session, route: Route, action: str, now: dt.datetime, **details: object
 ) -> None:
-    session.add(
-        AuditEntry(
-            at=now,
-            actor_type=ActorType.DRIVER,
-            actor_id=route.driver_id,
-            action=action,
-            entity_type="route",
-            entity_id=route.id,
-            details={"plan_id": route.plan_id, "day": route.plan.day.isoformat(), **details},
-        )
+    audit_log.record(
+        session,
+        actor_type=ActorType.DRIVER,
+        actor_id=route.driver_id,
+        action=action,
+        entity_type="route",
+        entity_id=route.id,
+        at=now,
+        plan_id=route.plan_id,
+        day=route.plan.day.isoformat(),
+        **details,
     )
 
 

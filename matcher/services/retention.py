@@ -18,7 +18,6 @@ from dateutil.relativedelta import relativedelta
 from sqlalchemy.orm import Session
 
 from matcher.models import ActorType
-from matcher.models import AuditEntry
 from matcher.models import DayPlan
 from matcher.models import Driver
 from matcher.models import DriverLoginToken
@@ -29,6 +28,7 @@ from matcher.models import PlaceKind
 from matcher.models import Rider
 from matcher.models import Route
 from matcher.models import Trip
+from matcher.services import audit as audit_log
 from matcher.services import registration
 from matcher.settings import Settings
 from matcher.timeutil import local_day
@@ -97,15 +97,15 @@ def erase_driver(session: Session, driver: Driver, now: dt.datetime) -> None:
 
 
 def _audit(session: Session, action: str, entity: str, entity_id: int, now: dt.datetime) -> None:
-    session.add(
-        AuditEntry(
-            at=now,
-            actor_type=ActorType.SYSTEM,
-            action=action,
-            entity_type=entity,
-            entity_id=entity_id,
-            details={"reason": "retention"},
-        )
+    audit_log.record(
+        session,
+        actor_type=ActorType.SYSTEM,
+        actor_id=None,
+        action=action,
+        entity_type=entity,
+        entity_id=entity_id,
+        at=now,
+        reason="retention",
     )
 
 

@@ -1,0 +1,36 @@
+"""The one way services write to the audit log (who, when, what)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy.orm import Session
+
+from matcher.models import ActorType
+from matcher.models import AuditEntry
+
+
+def record(
+    session: Session,
+    *,
+    actor_type: ActorType,
+    actor_id: int | None,
+    action: str,
+    entity_type: str,
+    entity_id: int | None,
+    at: dt.datetime | None = None,
+    **details: object,
+) -> AuditEntry:
+    """Add an audit entry to the session; ``at`` defaults to now (the column's default)."""
+    entry = AuditEntry(
+        actor_type=actor_type,
+        actor_id=actor_id,
+        action=action,
+        entity_type=entity_type,
+        entity_id=entity_id,
+        details=details,
+    )
+    if at is not None:
+        entry.at = at
+    session.add(entry)
+    return entry
