@@ -186,6 +186,21 @@ def _update(session_factory: SessionFactory, run_id: int, **values: Any) -> Plan
         return run
 
 
+def _cancel_requested(session_factory: SessionFactory, run_id: int) -> bool:
+    """Whether a coordinator asked the run to stop, read on its own.
+
+    Kept apart from the progress write: when that write fails (SQLite busy),
+    a stop must still be seen at the next check, not after the whole search.
+    """
+    try:
+        with session_factory() as session:
+            query = sa.select(PlanningRun.cancel_requested).where(PlanningRun.id == run_id)
+            return bool(session.scalar(query))
+    except sa.exc.OperationalError as exc:
+        log.warning("planner run %s: stop request not read (%s)", run_id, exc)
+        return False
+
+
 def solve_in_child(
     problem: solver.Problem,
     params: solver.SolveParams,
@@ -292,10 +307,10 @@ def execute_run(
         def on_progress(values: dict[str, Any]) -> bool:
             progress = {"phase": "solving", "requests": requests, **values}
             try:
-                return not _update(session_factory, run_id, progress=progress).cancel_requested
+                _update(session_factory, run_id, progress=progress)
             except sa.exc.OperationalError as exc:  # e.g. SQLite busy: progress is best effort
                 log.warning("planner run %s: progress not written (%s)", run_id, exc)
-                return True
+            return not _cancel_requested(session_factory, run_id)
 
         solution = solve_in_child(pi.problem, params, on_progress, solve_function)
         with session_factory() as session:
