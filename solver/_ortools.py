@@ -9,6 +9,7 @@ Times in the returned routes are not used: ``solve`` re-times every route.
 
 from __future__ import annotations
 
+import random
 import time
 from collections.abc import Callable
 from collections.abc import Mapping
@@ -65,6 +66,8 @@ class SearchSpec:
         time_limit: Seconds for the search.
         solution_limit: Stop after this many solutions, or None.
         metaheuristic, first_solution, ruin_visits: Search strategy.
+        seed: 0 keeps the problem's request order; another value shuffles it
+            (OR-Tools' routing search has no seed of its own).
         log_search: OR-Tools search log on stderr.
     """
 
@@ -79,6 +82,7 @@ class SearchSpec:
     first_solution: FirstSolution = FirstSolution.AUTO
     ruin_visits: int = 10
     log_search: bool = False
+    seed: int = 0
 
 
 @dataclass(frozen=True)
@@ -137,7 +141,12 @@ class _Model:
         if spec.vehicle_ids is not None:
             vs = tuple(problem.vehicle_by_id[i] for i in spec.vehicle_ids)
         self.vehicles = vs
-        self.nodes = _Nodes(vs, [by_id[i] for i in spec.request_ids])
+        requests = [by_id[i] for i in spec.request_ids]
+        if spec.seed:
+            # Another node order breaks ties differently in every insertion
+            # and neighbourhood scan: a different, equally valid search.
+            random.Random(spec.seed).shuffle(requests)
+        self.nodes = _Nodes(vs, requests)
         self.vehicle_index = {v.id: k for k, v in enumerate(vs)}
         dep = self.nodes.depot
         self.manager = pywrapcp.RoutingIndexManager(
@@ -308,9 +317,8 @@ class _Model:
                 limit = r.max_ride_seconds + r.pickup_service
                 t.SetPickupToDeliveryLimitFunctionForPair(lambda a, b, lim=limit: lim, k)
                 solver.Add(t.CumulVar(d) - t.CumulVar(p) <= limit)
-            for idx, win in ((p, r.pickup_window), (d, r.dropoff_window)):
-                if win is not None:
-                    t.CumulVar(idx).SetRange(win.earliest, win.latest)
+            for idx, (lo, hi) in zip((p, d), self._windows(r), strict=True):
+                t.CumulVar(idx).SetRange(lo, hi)
             mandatory = r.id in spec.mandatory
             penalty = w.penalty(r.priority) + (w.change if r.id in prev else 0)
             allowed = self._allowed_vehicles(r)
@@ -319,6 +327,37 @@ class _Model:
                     rt.AddDisjunction([idx], penalty)
                 if allowed is not None:
                     rt.VehicleVar(idx).SetValues(([] if mandatory else [-1]) + allowed)
+
+    def _windows(self, r: Request) -> tuple[tuple[int, int], tuple[int, int]]:
+        """Pick-up and drop-off windows, each narrowed by the other end and the ride cap.
+
+        Cordeau's preprocessing for dial-a-ride: a rider with only an
+        arrive-by window must be picked up between (arrival - ride cap) and
+        (latest arrival - direct ride), and vice versa; and no stop is
+        reachable before the earliest driver could get there. The narrower
+        ranges make OR-Tools' insertion and time-window filters reject
+        hopeless positions at once instead of deep in a move. Windows only
+        ever shrink to times no feasible plan could use, so no plan is lost;
+        an empty result (a request nobody can serve) keeps the given windows.
+        """
+        nodes, horizon = self.nodes, max(v.window.latest for v in self.vehicles)
+        pn, dn = nodes.pickup[r.id], nodes.pickup[r.id] + 1
+        p_lo, p_hi = _bounds(r.pickup_window, horizon)
+        d_lo, d_hi = _bounds(r.dropoff_window, horizon)
+        given = ((p_lo, p_hi), (d_lo, d_hi))
+        direct = int(self.dur[pn, dn]) + r.pickup_service
+        vs, dur = self.vehicles, self.problem.matrix.durations
+        ploc, dloc = r.pickup, r.dropoff
+        p_lo = max(p_lo, min(v.window.earliest + dur[v.start][ploc] for v in vs))
+        d_hi = min(d_hi, max(v.window.latest - dur[dloc][v.end] for v in vs) - r.dropoff_service)
+        cap = None if r.max_ride_seconds is None else r.max_ride_seconds + r.pickup_service
+        for _ in range(2):
+            d_lo, p_hi = max(d_lo, p_lo + direct), min(p_hi, d_hi - direct)
+            if cap is not None:
+                p_lo, d_hi = max(p_lo, d_lo - cap), min(d_hi, p_hi + cap)
+        if p_lo > p_hi or d_lo > d_hi:
+            return given
+        return (p_lo, p_hi), (d_lo, d_hi)
 
     def _allowed_vehicles(self, r: Request) -> list[int] | None:
         """Vehicles a request may use, or None for all (lock and forbidden set)."""
@@ -482,3 +521,10 @@ class _Tracker:
             if self.on_solution is not None and now - self.last_report >= 0.25:
                 self.last_report = now
                 self.on_solution(now, model.served(), cost)
+
+
+def _bounds(window, horizon: int) -> tuple[int, int]:
+    """A window as ``(earliest, latest)``; no window means the whole day."""
+    if window is None:
+        return 0, horizon
+    return window.earliest, window.latest
