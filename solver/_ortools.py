@@ -22,6 +22,7 @@ from ortools.constraint_solver import pywrapcp
 from ortools.constraint_solver import routing_enums_pb2
 from ortools.constraint_solver import routing_ils_pb2
 
+from solver._prepare import narrowed_windows
 from solver.params import FirstSolution
 from solver.params import Metaheuristic
 from solver.problem import Problem
@@ -329,35 +330,7 @@ class _Model:
                     rt.VehicleVar(idx).SetValues(([] if mandatory else [-1]) + allowed)
 
     def _windows(self, r: Request) -> tuple[tuple[int, int], tuple[int, int]]:
-        """Pick-up and drop-off windows, each narrowed by the other end and the ride cap.
-
-        Cordeau's preprocessing for dial-a-ride: a rider with only an
-        arrive-by window must be picked up between (arrival - ride cap) and
-        (latest arrival - direct ride), and vice versa; and no stop is
-        reachable before the earliest driver could get there. The narrower
-        ranges make OR-Tools' insertion and time-window filters reject
-        hopeless positions at once instead of deep in a move. Windows only
-        ever shrink to times no feasible plan could use, so no plan is lost;
-        an empty result (a request nobody can serve) keeps the given windows.
-        """
-        nodes, horizon = self.nodes, max(v.window.latest for v in self.vehicles)
-        pn, dn = nodes.pickup[r.id], nodes.pickup[r.id] + 1
-        p_lo, p_hi = _bounds(r.pickup_window, horizon)
-        d_lo, d_hi = _bounds(r.dropoff_window, horizon)
-        given = ((p_lo, p_hi), (d_lo, d_hi))
-        direct = int(self.dur[pn, dn]) + r.pickup_service
-        vs, dur = self.vehicles, self.problem.matrix.durations
-        ploc, dloc = r.pickup, r.dropoff
-        p_lo = max(p_lo, min(v.window.earliest + dur[v.start][ploc] for v in vs))
-        d_hi = min(d_hi, max(v.window.latest - dur[dloc][v.end] for v in vs) - r.dropoff_service)
-        cap = None if r.max_ride_seconds is None else r.max_ride_seconds + r.pickup_service
-        for _ in range(2):
-            d_lo, p_hi = max(d_lo, p_lo + direct), min(p_hi, d_hi - direct)
-            if cap is not None:
-                p_lo, d_hi = max(p_lo, d_lo - cap), min(d_hi, p_hi + cap)
-        if p_lo > p_hi or d_lo > d_hi:
-            return given
-        return (p_lo, p_hi), (d_lo, d_hi)
+        return narrowed_windows(self.problem, r, self.vehicles)
 
     def _allowed_vehicles(self, r: Request) -> list[int] | None:
         """Vehicles a request may use, or None for all (lock and forbidden set)."""
@@ -521,10 +494,3 @@ class _Tracker:
             if self.on_solution is not None and now - self.last_report >= 0.25:
                 self.last_report = now
                 self.on_solution(now, model.served(), cost)
-
-
-def _bounds(window, horizon: int) -> tuple[int, int]:
-    """A window as ``(earliest, latest)``; no window means the whole day."""
-    if window is None:
-        return 0, horizon
-    return window.earliest, window.latest

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from solver.problem import Problem
 from solver.problem import Request
 from solver.problem import StopKind
+from solver.problem import Vehicle
 from solver.problem import Visit
 from solver.schedule import RouteInfeasible
 from solver.schedule import schedule_route
@@ -150,3 +151,35 @@ def _complete(visits: Sequence[Visit]) -> bool:
 
 def _drivable(problem: Problem, vehicle, visits: Sequence[Visit]) -> bool:
     return not isinstance(schedule_route(problem, vehicle, visits), RouteInfeasible)
+
+
+def narrowed_windows(
+    problem: Problem, r: Request, vehicles: Sequence[Vehicle]
+) -> tuple[tuple[int, int], tuple[int, int]]:
+    """Pick-up and drop-off windows, each narrowed by the other end and the ride cap.
+
+    Cordeau's preprocessing for dial-a-ride: a rider with only an arrive-by
+    window must be picked up between (arrival - ride cap) and (latest arrival
+    - direct ride), and vice versa; no stop is reachable before the earliest
+    of ``vehicles`` could get there, nor after the last could still get home.
+    Narrow ranges let insertion checks reject hopeless positions at once.
+    Windows only shrink to times no feasible plan could use, so no plan is
+    lost; an empty result (nobody can serve the request) keeps the given ones.
+    """
+    horizon = max(v.window.latest for v in vehicles)
+    dur = problem.matrix.durations
+    p_lo, p_hi = _window(r.pickup_window, horizon)
+    d_lo, d_hi = _window(r.dropoff_window, horizon)
+    given = ((p_lo, p_hi), (d_lo, d_hi))
+    direct = dur[r.pickup][r.dropoff] + r.pickup_service
+    p_lo = max(p_lo, min(v.window.earliest + dur[v.start][r.pickup] for v in vehicles))
+    back = max(v.window.latest - dur[r.dropoff][v.end] for v in vehicles)
+    d_hi = min(d_hi, back - r.dropoff_service)
+    cap = None if r.max_ride_seconds is None else r.max_ride_seconds + r.pickup_service
+    for _ in range(2):
+        d_lo, p_hi = max(d_lo, p_lo + direct), min(p_hi, d_hi - direct)
+        if cap is not None:
+            p_lo, d_hi = max(p_lo, d_lo - cap), min(d_hi, p_hi + cap)
+    if p_lo > p_hi or d_lo > d_hi:
+        return given
+    return (p_lo, p_hi), (d_lo, d_hi)

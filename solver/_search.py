@@ -10,6 +10,7 @@ forked.
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import queue
 import time
@@ -22,6 +23,7 @@ from solver._ortools import SearchResult
 from solver._ortools import SearchSpec
 from solver._ortools import run_search
 from solver._prepare import Prepared
+from solver._rr import RuinRecreate
 from solver.objective import objective_parts
 from solver.params import FirstSolution
 from solver.params import Metaheuristic
@@ -48,6 +50,11 @@ class Progress:
 
 
 ProgressFn = Callable[[Progress], None]
+
+RUIN_TEST_STEPS = 300
+"""Ruin-and-recreate steps in a solution-limited (deterministic) run."""
+
+log = logging.getLogger(__name__)
 
 
 def base_spec(
@@ -106,11 +113,13 @@ def run_portfolio(
     t0: float,
     progress: ProgressFn | None,
     lns: float = 0.0,
+    ruin: float = 0.0,
 ) -> SearchResult | None:
     """Run the specs (in parallel up to ``workers``) and return the best result.
 
-    Each member spends the last ``lns`` share of its time in the
-    large-neighbourhood layer; results are compared by ``objective_parts``.
+    Each member spends a ``ruin`` share of its time in the ruin-and-recreate
+    layer and the last ``lns`` share in the large-neighbourhood layer;
+    results are compared by ``objective_parts``.
     """
     report = _Throttle(progress)
     if workers == 1 or len(specs) == 1:
@@ -118,12 +127,12 @@ def run_portfolio(
         for k, spec in enumerate(specs):
             share = replace(spec, time_limit=spec.time_limit / (len(specs) - k))
             started = time.monotonic()
-            results.append(_member(problem, share, t0, report.solution, lns, k))
+            results.append(_member(problem, share, t0, report.solution, lns, k, ruin))
             # Time a member did not use goes to the next one.
             spent = time.monotonic() - started
             specs[k + 1 :] = [replace(s, time_limit=s.time_limit - spent) for s in specs[k + 1 :]]
     else:
-        results = _parallel(problem, specs, t0, report, lns)
+        results = _parallel(problem, specs, t0, report, lns, ruin)
     return best_of(results)
 
 
@@ -141,20 +150,24 @@ def best_of(results: list[SearchResult | None]) -> SearchResult | None:
     return replace(best, first_seconds=min(firsts, default=None))
 
 
-def _parallel(problem: Problem, specs: list[SearchSpec], t0: float, report, lns: float) -> list:
+def _parallel(
+    problem: Problem, specs: list[SearchSpec], t0: float, report, lns: float, ruin: float
+) -> list:
     """Member 0 runs here, the others in spawned processes, all to the same deadline."""
     end = time.monotonic() + specs[0].time_limit
     ctx = multiprocessing.get_context("spawn")
     channel = ctx.Queue()
     procs = [
-        ctx.Process(target=_worker, args=(problem, spec, t0, k, channel, lns, end), daemon=True)
+        ctx.Process(
+            target=_worker, args=(problem, spec, t0, k, channel, lns, end, ruin), daemon=True
+        )
         for k, spec in enumerate(specs)
         if k > 0
     ]
     for p in procs:
         p.start()
     results: list[SearchResult | None] = [None] * len(specs)
-    results[0] = _member(problem, specs[0], t0, report.solution, lns, 0)
+    results[0] = _member(problem, specs[0], t0, report.solution, lns, 0, ruin)
     pending = set(range(1, len(specs)))
     grace = time.monotonic() + 5.0  # model building in a worker can overrun a little
     while pending and time.monotonic() < grace:
@@ -174,44 +187,84 @@ def _parallel(problem: Problem, specs: list[SearchSpec], t0: float, report, lns:
 
 
 def _worker(
-    problem: Problem, spec: SearchSpec, t0: float, k: int, channel, lns: float, end: float
+    problem: Problem,
+    spec: SearchSpec,
+    t0: float,
+    k: int,
+    channel,
+    lns: float,
+    end: float,
+    ruin: float,
 ) -> None:
     """A spawned member: search until ``end`` (a monotonic time, system-wide on Linux)."""
     spec = replace(spec, time_limit=max(0.1, end - time.monotonic()))
-    channel.put((k, _member(problem, spec, t0, None, lns, k)))
+    channel.put((k, _member(problem, spec, t0, None, lns, k, ruin)))
 
 
 def _member(
-    problem: Problem, spec: SearchSpec, t0: float, on_solution, lns: float, seed: int
+    problem: Problem,
+    spec: SearchSpec,
+    t0: float,
+    on_solution,
+    lns: float,
+    seed: int,
+    ruin: float = 0.0,
 ) -> SearchResult | None:
-    """One portfolio member: OR-Tools on the whole day, then the LNS layer."""
+    """One portfolio member: OR-Tools on the whole day, then the two improvement layers.
+
+    ``ruin`` is the share of the member's time for the compiled
+    ruin-and-recreate layer (``solver._rr``), ``lns`` the share for the
+    OR-Tools large-neighbourhood layer (``solver._lns``); OR-Tools' own search
+    gets the rest. A solution-limited (test) run gives the ruin layer a fixed
+    number of seeded steps instead of time, so it stays deterministic.
+    """
     deadline = time.monotonic() + spec.time_limit
     cost = _plan_cost(problem)
     if spec.solution_limit is not None:
         lns = 0.0  # keep solution-limited (test) runs deterministic
-    found = run_search(
-        problem, replace(spec, time_limit=spec.time_limit * (1 - lns)), t0, on_solution
-    )
+    share = 1 - lns - ruin
+    found = run_search(problem, replace(spec, time_limit=spec.time_limit * share), t0, on_solution)
     if found is None:
         return None
-    if lns <= 0:
-        return replace(found, objective=cost(found.routes))
-    layer = Neighbourhoods(problem, spec, _timed_cost(problem), seed)
     best_at = [found.best_seconds]
 
-    def improved(plan) -> None:
+    def improved(plan, _cost: int | None = None) -> None:
         best_at[0] = time.monotonic() - t0
         if on_solution is not None:
             on_solution(best_at[0], sum(len(v) for v in plan.values()) // 2, cost(plan))
 
-    plan = layer.run(dict(found.routes), deadline, improved)
+    plan, iterations = dict(found.routes), found.iterations
+    if ruin > 0:
+        layer = RuinRecreate(problem, spec.request_ids, spec.mandatory, spec.locked, seed)
+        lns_part = deadline - spec.time_limit * lns
+        steps = RUIN_TEST_STEPS if spec.solution_limit is not None else None
+        plan = _better(problem, cost, plan, layer.improve(plan, lns_part, steps, improved))
+        iterations += layer.iterations
+    if lns > 0:
+        neighbourhoods = Neighbourhoods(problem, spec, _timed_cost(problem), seed)
+        plan = neighbourhoods.run(plan, deadline, improved)
+        iterations += neighbourhoods.iterations
     return replace(
         found,
         routes=plan,
         objective=cost(plan),
         best_seconds=best_at[0],
-        iterations=found.iterations + layer.iterations,
+        iterations=iterations,
     )
+
+
+def _better(problem: Problem, cost, current: dict, candidate: dict) -> dict:
+    """The candidate plan if every route is drivable and it costs less, else ``current``.
+
+    The ruin layer checks timing with its own compiled code; ``schedule_route``
+    is the reference, and the full objective includes extra ride time.
+    """
+    for vid, visits in candidate.items():
+        route = schedule_route(problem, problem.vehicle_by_id[vid], visits)
+        if isinstance(route, RouteInfeasible):
+            log.error("ruin-and-recreate layer returned an undrivable route: %s", route.message)
+            return current
+    return candidate if cost(candidate) < cost(current) else current
 
 
 def _timed_cost(problem: Problem):

@@ -60,8 +60,13 @@ class SolveParams:
         ruin_visits: Average visits removed per SISR ruin step.
         split_above: Requests above which the first plan comes from the fast
             insertion construction, then OR-Tools improves it.
+        ruin_share: Share of each member's time for the compiled
+            ruin-and-recreate layer after OR-Tools' search (``solver._rr``;
+            0 turns it off). OR-Tools' iterated local search makes about 25
+            steps a second on 60-100 requests and stalls after a few seconds;
+            this layer makes thousands (benchmarks/README.md).
         lns_share: Share of the time spent re-solving groups of close routes
-            after the whole-day search (0 turns the layer off).
+            with OR-Tools after the other layers (0 turns the layer off).
         log_search: Let OR-Tools print its search log to stderr.
     """
 
@@ -75,7 +80,8 @@ class SolveParams:
     scratch_start: bool = True
     ruin_visits: int = 10
     split_above: int = 250
-    lns_share: float = 0.3
+    ruin_share: float = 0.7
+    lns_share: float = 0.0
     log_search: bool = False
 
     def __post_init__(self) -> None:
@@ -93,8 +99,15 @@ class SolveParams:
             raise ValueError(f"SolveParams.members must be in 1..16, got {self.members}")
         if self.ruin_visits < 1:
             raise ValueError(f"SolveParams.ruin_visits must be >= 1, got {self.ruin_visits}")
-        if not 0 <= self.lns_share < 1:
-            raise ValueError(f"SolveParams.lns_share must be in [0, 1), got {self.lns_share}")
+        for name in ("ruin_share", "lns_share"):
+            value = getattr(self, name)
+            if not 0 <= value < 1:
+                raise ValueError(f"SolveParams.{name} must be in [0, 1), got {value}")
+        if self.ruin_share + self.lns_share >= 1:
+            raise ValueError(
+                "SolveParams.ruin_share + lns_share must leave OR-Tools some time (< 1), "
+                f"got {self.ruin_share} + {self.lns_share}"
+            )
         if self.split_above < 1:
             raise ValueError(f"SolveParams.split_above must be >= 1, got {self.split_above}")
         # Accept the plain strings too; the CLI and the web app pass them.

@@ -111,7 +111,9 @@ def _search(
         # (about 2 s at 800 requests): the construction is the plan.
         return SearchResult(initial, objective, built, built, 0, "CONSTRUCTION_ONLY")
     specs = portfolio(prep, params, remaining, initial)
-    result = run_portfolio(problem, specs, params.workers, t0, progress, params.lns_share)
+    result = run_portfolio(
+        problem, specs, params.workers, t0, progress, params.lns_share, params.ruin_share
+    )
     if initial and result is not None:
         # The construction is already a feasible plan.
         result = replace(result, first_seconds=min(built, result.first_seconds or built))
