@@ -7,7 +7,7 @@ PORT ?= 5000
 POSTGRES_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 export FLASK_APP := web
 
-.PHONY: run test test-sqlite test-postgres install translations translations-update lint clean
+.PHONY: run test test-sqlite test-postgres install translations solver-kernels translations-update lint clean
 
 $(BIN)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -15,7 +15,11 @@ $(BIN)/.installed: pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@
 
-install: $(BIN)/.installed translations
+install: $(BIN)/.installed translations solver-kernels
+
+## Compile the solver's numba kernels once (about 20 s; later runs load numba's cache).
+solver-kernels: $(BIN)/.installed
+	@$(BIN)/python -c "from solver._rr import warm_up; print(f'solver kernels ready in {warm_up():.1f} s')"
 
 translations: $(BIN)/.installed
 	@if [ -d web/translations ]; then $(BIN)/pybabel compile --statistics -f -d web/translations 2>&1 | tail -n 1; fi

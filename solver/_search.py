@@ -51,6 +51,10 @@ class Progress:
 
 ProgressFn = Callable[[Progress], None]
 
+ORTOOLS_MIN_SECONDS = 2.0
+ORTOOLS_SECONDS_PER_REQUEST = 0.05
+"""With the ruin layer on, OR-Tools' own search gets at most max(2 s, 0.05 s per request)."""
+
 RUIN_TEST_STEPS = 300
 """Ruin-and-recreate steps in a solution-limited (deterministic) run."""
 
@@ -219,18 +223,28 @@ def _member(
     number of seeded steps instead of time, so it stays deterministic.
     """
     deadline = time.monotonic() + spec.time_limit
-    cost = _plan_cost(problem)
+    cost = plan_cost(problem)
     if spec.solution_limit is not None:
         lns = 0.0  # keep solution-limited (test) runs deterministic
-    share = 1 - lns - ruin
-    found = run_search(problem, replace(spec, time_limit=spec.time_limit * share), t0, on_solution)
+    own = spec.time_limit * (1 - lns - ruin)
+    if ruin > 0:
+        # OR-Tools' search stalls after a few seconds on 60-100 requests; the
+        # ruin layer makes better use of long limits.
+        own = min(
+            own, max(ORTOOLS_MIN_SECONDS, ORTOOLS_SECONDS_PER_REQUEST * len(spec.request_ids))
+        )
+    found = run_search(problem, replace(spec, time_limit=own), t0, on_solution)
     if found is None:
         return None
     best_at = [found.best_seconds]
 
+    reported = [0.0]
+
     def improved(plan, _cost: int | None = None) -> None:
         best_at[0] = time.monotonic() - t0
-        if on_solution is not None:
+        # Re-timing a whole plan costs milliseconds: report at most 4 times a second.
+        if on_solution is not None and best_at[0] - reported[0] >= 0.25:
+            reported[0] = best_at[0]
             on_solution(best_at[0], sum(len(v) for v in plan.values()) // 2, cost(plan))
 
     plan, iterations = dict(found.routes), found.iterations
@@ -238,7 +252,7 @@ def _member(
         layer = RuinRecreate(problem, spec.request_ids, spec.mandatory, spec.locked, seed)
         lns_part = deadline - spec.time_limit * lns
         steps = RUIN_TEST_STEPS if spec.solution_limit is not None else None
-        plan = _better(problem, cost, plan, layer.improve(plan, lns_part, steps, improved))
+        plan = better_plan(problem, plan, layer.improve(plan, lns_part, steps, improved))
         iterations += layer.iterations
     if lns > 0:
         neighbourhoods = Neighbourhoods(problem, spec, _timed_cost(problem), seed)
@@ -253,7 +267,7 @@ def _member(
     )
 
 
-def _better(problem: Problem, cost, current: dict, candidate: dict) -> dict:
+def better_plan(problem: Problem, current: dict, candidate: dict) -> dict:
     """The candidate plan if every route is drivable and it costs less, else ``current``.
 
     The ruin layer checks timing with its own compiled code; ``schedule_route``
@@ -264,6 +278,7 @@ def _better(problem: Problem, cost, current: dict, candidate: dict) -> dict:
         if isinstance(route, RouteInfeasible):
             log.error("ruin-and-recreate layer returned an undrivable route: %s", route.message)
             return current
+    cost = plan_cost(problem)
     return candidate if cost(candidate) < cost(current) else current
 
 
@@ -271,7 +286,7 @@ def _timed_cost(problem: Problem):
     return lambda routes: objective_parts(problem, routes).total
 
 
-def _plan_cost(problem: Problem):
+def plan_cost(problem: Problem):
     """Objective of a plan given as visit lists (re-timed exactly)."""
     timed = _timed_cost(problem)
 

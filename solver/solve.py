@@ -14,8 +14,11 @@ from dataclasses import replace
 from solver._ortools import SearchResult
 from solver._prepare import Prepared
 from solver._prepare import prepare
+from solver._rr import RuinRecreate
 from solver._search import Progress
 from solver._search import ProgressFn
+from solver._search import better_plan
+from solver._search import plan_cost
 from solver._search import portfolio
 from solver._search import run_portfolio
 from solver.check import Code
@@ -108,8 +111,9 @@ def _search(
     remaining = max(0.1, budget - (time.monotonic() - t0))
     if initial is not None and remaining < len(prep.model_ids) / 400:
         # Building the OR-Tools model alone would overrun the time limit
-        # (about 2 s at 800 requests): the construction is the plan.
-        return SearchResult(initial, objective, built, built, 0, "CONSTRUCTION_ONLY")
+        # (about 2 s at 800 requests): the ruin-and-recreate layer improves
+        # the construction in the time that is left.
+        return _polish_construction(problem, prep, params, initial, objective, t0 + budget, built)
     specs = portfolio(prep, params, remaining, initial)
     result = run_portfolio(
         problem, specs, params.workers, t0, progress, params.lns_share, params.ruin_share
@@ -118,6 +122,26 @@ def _search(
         # The construction is already a feasible plan.
         result = replace(result, first_seconds=min(built, result.first_seconds or built))
     return result
+
+
+def _polish_construction(
+    problem: Problem,
+    prep: Prepared,
+    params: SolveParams,
+    initial: dict[str, tuple[Visit, ...]],
+    objective: int,
+    deadline: float,
+    built: float,
+) -> SearchResult:
+    """The construction, improved by the ruin-and-recreate layer when it is switched on."""
+    plan, steps = initial, 0
+    if params.ruin_share > 0 and params.solution_limit is None:
+        layer = RuinRecreate(problem, prep.model_ids, prep.mandatory, prep.locked)
+        plan = better_plan(problem, initial, layer.improve(initial, deadline))
+        steps = layer.iterations
+    if plan is not initial:
+        objective = plan_cost(problem)(plan)
+    return SearchResult(plan, objective, built, built, steps, "CONSTRUCTION_ONLY")
 
 
 def _construct(problem: Problem, prep: Prepared) -> tuple[dict[str, tuple[Visit, ...]], int]:
