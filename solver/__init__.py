@@ -1,7 +1,10 @@
 """Pure optimisation for the daily ride plan: plain data in, plan out.
 
 Nothing here knows of databases, Flask or the ``matcher`` package; OR-Tools is
-imported in ``solver._ortools`` only.
+imported in ``solver._ortools`` only. OR-Tools builds and improves the plan;
+a compiled ruin-and-recreate layer (``solver._rr``, numba) then makes
+thousands of small changes a second, each checked exactly, and the result is
+checked once more by ``solver.check`` before ``solve`` returns it.
 """
 
 from solver.check import Violation as Violation

@@ -86,6 +86,8 @@ class RuinRecreate:
 
         ``on_improve(plan, cost)`` is called after a slice that found a better plan.
         """
+        if not self.data.modelled.any():
+            return {vid: tuple(visits) for vid, visits in plan.items() if visits}
         kernels.seed_random(self.seed)
         state = self._plan(plan)
         best = Plan(
