@@ -68,13 +68,18 @@ def where_can_fit(
     found = solver.insertion.rank_insertions(ctx.problem, routes, rid, limit=limit * 3)
     options = []
     trip_ids = ctx.pi.trip_by_request
+    rider_id = session.scalar(sa.select(Trip.rider_id).where(Trip.id == trip_id))
     for ins in found:
         driver_id = ctx.pi.driver_of(ins.vehicle_id)
         if driver_id in ctx.locked_drivers:
             continue
         times = {(s.request_id, s.kind): s.service_start for s in ins.route.stops}
         affected = [trip_ids[r] for r in ins.affected_request_ids if r in trip_ids]
-        riders = session.scalars(sa.select(Trip.rider_id).where(Trip.id.in_(affected))).all()
+        # Another trip of the same rider (the way back, say) is not "another rider".
+        rows = session.execute(sa.select(Trip.id, Trip.rider_id).where(Trip.id.in_(affected)))
+        others = {tid: rid_ for tid, rid_ in rows if rid_ != rider_id}
+        affected = [tid for tid in affected if tid in others]
+        riders = list(others.values())
         options.append(
             InsertionOption(
                 driver_id=driver_id,

@@ -202,3 +202,18 @@ def test_locks_are_kept_by_replanning(session, district):
     new_order = [(s.trip_id, s.kind) for s in route.stops]
     assert new_order[: len(order) - 1] == order[:-1]  # the same visits open the route
     assert {s.locked for r in replanned.routes for s in r.stops if s.trip_id == trip_id} == {True}
+
+
+def test_where_can_fit_never_names_the_rider_as_affected(session, district):
+    plan, _, _ = plan_day(session)
+    trips = [s.trip_id for r in plan.routes for s in r.stops if s.trip_id][::2]
+    assert trips
+    for trip_id in trips:
+        rider_id = session.get(Trip, trip_id).rider_id
+        for option in plans.where_can_fit(session, plan.id, trip_id, SETTINGS):
+            assert rider_id not in option.affected_rider_ids
+            assert trip_id not in option.affected_trip_ids
+            riders = session.scalars(
+                sa.select(Trip.rider_id).where(Trip.id.in_(option.affected_trip_ids))
+            ).all()
+            assert sorted(set(riders)) == option.affected_rider_ids
