@@ -18,6 +18,7 @@ from flask import request
 from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
+from flask_babel import pgettext
 from flask_wtf import FlaskForm
 from icalendar import Calendar
 from icalendar import Event
@@ -51,7 +52,7 @@ def _stop_line(stop: StopView) -> str:
         "dropoff": _("Drop off"),
     }
     names = ", ".join(r.first_name for r in stop.riders)
-    line = f"{stop.time} {labels.get(stop.kind, _('Stop'))}: {stop.place_name}"
+    line = f"{stop.time} {labels.get(stop.kind, pgettext('route stop', 'Stop'))}: {stop.place_name}"
     if stop.address:
         line += f", {stop.address}"
     return f"{line} ({names})" if names else line
