@@ -318,7 +318,9 @@ class _Model:
                 limit = r.max_ride_seconds + r.pickup_service
                 t.SetPickupToDeliveryLimitFunctionForPair(lambda a, b, lim=limit: lim, k)
                 solver.Add(t.CumulVar(d) - t.CumulVar(p) <= limit)
-            for idx, (lo, hi) in zip((p, d), self._windows(r), strict=True):
+            for idx, (lo, hi) in zip(
+                (p, d), narrowed_windows(self.problem, r, self.vehicles), strict=True
+            ):
                 t.CumulVar(idx).SetRange(lo, hi)
             mandatory = r.id in spec.mandatory
             penalty = w.penalty(r.priority) + (w.change if r.id in prev else 0)
@@ -328,9 +330,6 @@ class _Model:
                     rt.AddDisjunction([idx], penalty)
                 if allowed is not None:
                     rt.VehicleVar(idx).SetValues(([] if mandatory else [-1]) + allowed)
-
-    def _windows(self, r: Request) -> tuple[tuple[int, int], tuple[int, int]]:
-        return narrowed_windows(self.problem, r, self.vehicles)
 
     def _allowed_vehicles(self, r: Request) -> list[int] | None:
         """Vehicles a request may use, or None for all (lock and forbidden set)."""

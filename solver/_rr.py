@@ -74,6 +74,8 @@ class RuinRecreate:
         self.ws = _workspace(problem)
         self.seed = seed
         self.iterations = 0
+        # How many requests one ruin removes: 1 to about 20 % of the day, at most 30.
+        self.sizes = (1, max(2, min(30, int(self.data.modelled.sum()) // 5)))
 
     def improve(
         self,
@@ -90,22 +92,18 @@ class RuinRecreate:
             return {vid: tuple(visits) for vid, visits in plan.items() if visits}
         kernels.seed_random(self.seed)
         state = self._plan(plan)
-        best = Plan(
-            state.routes.copy(), state.rlen.copy(), state.vehicle_of.copy(), state.cost.copy()
-        )
+        best = _copy(state)
         t_start, t_end = self._temperatures()
         if iterations is not None:
             self.iterations += iterations
-            kernels.search(
-                state, best, self.data, self.ws, iterations, t_start, t_end, *self._sizes()
-            )
+            kernels.search(state, best, self.data, self.ws, iterations, t_start, t_end, *self.sizes)
             return self._visits(best)
         if self.data.has_fixed:
             self._fewer_vehicles(state, best, deadline, on_improve)
         # Calibrate a slice length, then cool over the time that is left.
         started = time.monotonic()
         probe = 20
-        kernels.search(state, best, self.data, self.ws, probe, t_start, t_start, *self._sizes())
+        kernels.search(state, best, self.data, self.ws, probe, t_start, t_start, *self.sizes)
         self.iterations += probe
         per_step = max(1e-6, (time.monotonic() - started) / probe)
         left = deadline - time.monotonic()
@@ -117,7 +115,7 @@ class RuinRecreate:
             hot = t_start * (t_end / t_start) ** frac0
             cold = t_start * (t_end / t_start) ** frac1
             before = int(best.cost[0])
-            kernels.search(state, best, self.data, self.ws, step, hot, cold, *self._sizes())
+            kernels.search(state, best, self.data, self.ws, step, hot, cold, *self.sizes)
             if on_improve is not None and best.cost[0] < before:
                 on_improve(self._visits(best), int(best.cost[0]))
             done += step
@@ -135,26 +133,18 @@ class RuinRecreate:
         """
         end = time.monotonic() + FLEET_SHARE * (deadline - time.monotonic())
         absences = np.zeros(len(self.problem.requests), dtype=np.int64)
-        work = Plan(state.routes.copy(), state.rlen.copy(), state.vehicle_of.copy(), state.cost)
+        work = _copy(state)
         if kernels.drop_route(work, self.data, absences):
             step = 50
             while time.monotonic() < end:
                 saved = kernels.fleet_search(
-                    work, best, self.data, self.ws, step, absences, *self._sizes()
+                    work, best, self.data, self.ws, step, absences, *self.sizes
                 )
                 self.iterations += step
                 if saved and on_improve is not None:
                     on_improve(self._visits(best), int(best.cost[0]))
-        state.routes[:, :] = best.routes
-        state.rlen[:] = best.rlen
-        state.vehicle_of[:] = best.vehicle_of
+        kernels.copy_plan(best, state)
         state.cost[0] = best.cost[0]
-
-    def _sizes(self) -> tuple[int, int]:
-        """How many requests one ruin removes: 1 to about 20 % of the day, at most 30."""
-        n = int(self.data.modelled.sum())
-        hi = max(2, min(30, n // 5))
-        return 1, hi
 
     def _temperatures(self) -> tuple[float, float]:
         """Start and end temperatures from the mean arc cost between the requests' stops.
@@ -199,6 +189,10 @@ class RuinRecreate:
                     for node in plan.routes[v, :n].tolist()
                 )
         return out
+
+
+def _copy(plan: Plan) -> Plan:
+    return Plan(plan.routes.copy(), plan.rlen.copy(), plan.vehicle_of.copy(), plan.cost.copy())
 
 
 def _data(

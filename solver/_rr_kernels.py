@@ -80,27 +80,30 @@ def feasible(route, n, v, d, pos, times):
 
 
 @njit(cache=True)
-def route_cost(route, n, v, d):
-    """Arc costs of the route from the driver's start to the end (0 if empty)."""
+def route_sum(route, n, v, d, matrix):
+    """``matrix`` summed over the route's legs, driver's start to end (0 if empty).
+
+    With ``d.cost`` the route's arc costs, with ``d.tt`` its travel seconds.
+    """
     if n == 0:
         return 0
-    c = d.cost
-    total = c[d.v_start[v], d.loc[route[0]]]
+    total = matrix[d.v_start[v], d.loc[route[0]]]
     for m in range(n - 1):
-        total += c[d.loc[route[m]], d.loc[route[m + 1]]]
-    return total + c[d.loc[route[n - 1]], d.v_end[v]]
+        total += matrix[d.loc[route[m]], d.loc[route[m + 1]]]
+    return total + matrix[d.loc[route[n - 1]], d.v_end[v]]
 
 
 @njit(cache=True)
-def route_drive(route, n, v, d):
-    """Travel seconds of the route (for the drive cap)."""
-    if n == 0:
-        return 0
-    t = d.tt
-    total = t[d.v_start[v], d.loc[route[0]]]
-    for m in range(n - 1):
-        total += t[d.loc[route[m]], d.loc[route[m + 1]]]
-    return total + t[d.loc[route[n - 1]], d.v_end[v]]
+def copy_plan(src, dst):
+    """Routes, lengths and assignment of ``src`` into ``dst`` (not the cost).
+
+    Only the columns in use are copied: entries past a route's length are
+    never read.
+    """
+    width = src.rlen.max()
+    dst.routes[:, :width] = src.routes[:, :width]
+    dst.rlen[:] = src.rlen
+    dst.vehicle_of[:] = src.vehicle_of
 
 
 @njit(cache=True)
@@ -111,7 +114,7 @@ def total_cost(routes, rlen, vehicle_of, d):
         n = rlen[v]
         if n == 0:
             continue
-        total += route_cost(routes[v], n, v, d) + d.v_fixed[v]
+        total += route_sum(routes[v], n, v, d, d.cost) + d.v_fixed[v]
         count = n // 2
         if d.workload > 0 and count > d.fair_share:
             total += d.workload * (count - d.fair_share)
@@ -175,7 +178,7 @@ def best_insertion(k, v, routes, rlen, d, ws):
     cap, kcap = d.v_seats[v], d.v_child[v]
     lp, ld = loc[p], loc[q]
     ride = d.ride[k]
-    drive_left = d.v_drive[v] - route_drive(route, n, v, d) if d.v_drive[v] < BIG else BIG
+    drive_left = d.v_drive[v] - route_sum(route, n, v, d, d.tt) if d.v_drive[v] < BIG else BIG
     count = 0
     start = d.locked_len[v]
     for i in range(start, n + 1):
@@ -352,10 +355,14 @@ def _ruin(routes, rlen, vehicle_of, d, ws, size):
     mode = np.random.random()
     if mode < 0.05 and d.has_fixed:
         # Empty one short route: the move that lowers the number of vehicles.
+        # The shortest open route, give or take a few stops (one random draw per route).
         best_v, best_n = -1, 1 << 30
         for v in range(rlen.shape[0]):
-            if rlen[v] > 0 and d.locked_len[v] == 0 and rlen[v] + np.random.randint(0, 6) < best_n:
-                best_v, best_n = v, rlen[v] + np.random.randint(0, 6)
+            if rlen[v] == 0 or d.locked_len[v] > 0:
+                continue
+            score = rlen[v] + np.random.randint(0, 6)
+            if score < best_n:
+                best_v, best_n = v, score
         if best_v >= 0:
             r = 0
             for k in range(vehicle_of.shape[0]):
@@ -446,25 +453,17 @@ def search(state, best, d, ws, iterations, t_start, t_end, size_lo, size_hi):
     for it in range(iterations):
         frac = it / max(1, iterations)
         temp = t_start * (t_end / t_start) ** frac
-        width = state.rlen.max()
-        cand.routes[:, :width] = state.routes[:, :width]
-        cand.rlen[:] = state.rlen
-        cand.vehicle_of[:] = state.vehicle_of
+        copy_plan(state, cand)
         size = np.random.randint(size_lo, size_hi + 1)
         removed = _ruin(cand.routes, cand.rlen, cand.vehicle_of, d, ws, size)
         _recreate(removed, cand.routes, cand.rlen, cand.vehicle_of, d, ws)
         cost = total_cost(cand.routes, cand.rlen, cand.vehicle_of, d)
         threshold = state.cost[0] - temp * np.log(np.random.random() + 1e-300)
         if cost < threshold:
-            width = cand.rlen.max()
-            state.routes[:, :width] = cand.routes[:, :width]
-            state.rlen[:] = cand.rlen
-            state.vehicle_of[:] = cand.vehicle_of
+            copy_plan(cand, state)
             state.cost[0] = cost
             if cost < best.cost[0]:
-                best.routes[:, :width] = cand.routes[:, :width]
-                best.rlen[:] = cand.rlen
-                best.vehicle_of[:] = cand.vehicle_of
+                copy_plan(cand, best)
                 best.cost[0] = cost
                 improved += 1
     return improved
@@ -523,10 +522,7 @@ def fleet_search(state, best, d, ws, iterations, absences, size_lo, size_hi):
     for _ in range(iterations):
         count, score = _absent(state.vehicle_of, d, absences)
         if count == 0:
-            width = state.rlen.max()
-            best.routes[:, :width] = state.routes[:, :width]
-            best.rlen[:] = state.rlen
-            best.vehicle_of[:] = state.vehicle_of
+            copy_plan(state, best)
             best.cost[0] = total_cost(state.routes, state.rlen, state.vehicle_of, d)
             saved += 1
             if not drop_route(state, d, absences):
@@ -535,17 +531,11 @@ def fleet_search(state, best, d, ws, iterations, absences, size_lo, size_hi):
         for k in range(state.vehicle_of.shape[0]):
             if d.modelled[k] and state.vehicle_of[k] < 0:
                 absences[k] += 1
-        width = state.rlen.max()
-        cand.routes[:, :width] = state.routes[:, :width]
-        cand.rlen[:] = state.rlen
-        cand.vehicle_of[:] = state.vehicle_of
+        copy_plan(state, cand)
         size = np.random.randint(size_lo, size_hi + 1)
         removed = _ruin(cand.routes, cand.rlen, cand.vehicle_of, d, ws, size)
         _recreate(removed, cand.routes, cand.rlen, cand.vehicle_of, d, ws, False)
         c_count, c_score = _absent(cand.vehicle_of, d, absences)
         if c_count < count or c_score < score:
-            width = cand.rlen.max()
-            state.routes[:, :width] = cand.routes[:, :width]
-            state.rlen[:] = cand.rlen
-            state.vehicle_of[:] = cand.vehicle_of
+            copy_plan(cand, state)
     return saved

@@ -241,7 +241,6 @@ def _member(
     if found is None:
         return None
     best_at = [found.best_seconds]
-
     reported = [0.0]
 
     def improved(plan, _cost: int | None = None) -> None:
