@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from collections.abc import Sequence
 from typing import Any
 
@@ -75,3 +76,24 @@ def solution(
         ObjectiveParts(),
         SolveStats("test", 0.0),
     )
+
+
+def random_requests(rng: random.Random, most: int) -> list[Request]:
+    """1..``most`` requests on the line: a 15-minute window at one end, maybe a ride cap."""
+    reqs = []
+    for k in range(rng.randint(1, most)):
+        a, b = rng.sample(range(10), 2)
+        t = rng.uniform(6, 10)
+        kw: dict[str, Any] = {"max_ride_seconds": rng.choice([None, 600, 1200, 2400, 3600])}
+        kw["pickup_window" if rng.random() < 0.5 else "dropoff_window"] = (t, t + 0.25)
+        reqs.append(request(f"r{k}", a, b, pickup_service=rng.choice([0, 60]), **kw))
+    return reqs
+
+
+def random_order(rng: random.Random, reqs: Sequence[Request]) -> tuple[Visit, ...]:
+    """All pick-ups in order, each drop-off somewhere after its pick-up."""
+    order = [Visit(r.id, StopKind.PICKUP) for r in reqs]
+    for r in reqs:
+        i = order.index(Visit(r.id, StopKind.PICKUP))
+        order.insert(rng.randint(i + 1, len(order)), Visit(r.id, StopKind.DROPOFF))
+    return tuple(order)

@@ -7,6 +7,8 @@ import random
 import numpy as np
 from solver_kit import HOUR
 from solver_kit import problem
+from solver_kit import random_order
+from solver_kit import random_requests
 from solver_kit import request
 from solver_kit import vehicle
 from solver_kit import visits
@@ -34,21 +36,11 @@ def _nodes(layer: RuinRecreate, spec: tuple[Visit, ...]) -> np.ndarray:
 
 
 def _random_day(rng: random.Random):
-    reqs = []
-    for k in range(rng.randint(1, 5)):
-        a, b = rng.sample(range(10), 2)
-        t = rng.uniform(6, 10)
-        kw = {"max_ride_seconds": rng.choice([None, 600, 1200, 2400, 3600])}
-        kw["pickup_window" if rng.random() < 0.5 else "dropoff_window"] = (t, t + 0.25)
-        reqs.append(request(f"r{k}", a, b, pickup_service=rng.choice([0, 60]), **kw))
+    reqs = random_requests(rng, 5)
     duty = rng.choice([None, 2 * HOUR, 4 * HOUR])
     shift = window(rng.choice([0, 5, 7]), rng.choice([11, 24]))
     car = vehicle(seats=8, start=rng.randrange(10), max_duty_seconds=duty, window=shift)
-    order = [Visit(r.id, StopKind.PICKUP) for r in reqs]
-    for r in reqs:  # drop-off somewhere after its pick-up
-        i = order.index(Visit(r.id, StopKind.PICKUP))
-        order.insert(rng.randint(i + 1, len(order)), Visit(r.id, StopKind.DROPOFF))
-    return problem([car], reqs), tuple(order)
+    return problem([car], reqs), random_order(rng, reqs)
 
 
 def test_timing_check_agrees_with_the_reference_scheduler() -> None:

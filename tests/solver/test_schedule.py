@@ -8,6 +8,8 @@ import pytest
 from solver_kit import HOUR
 from solver_kit import STEP
 from solver_kit import problem
+from solver_kit import random_order
+from solver_kit import random_requests
 from solver_kit import request
 from solver_kit import solution
 from solver_kit import vehicle
@@ -238,19 +240,9 @@ def test_agrees_with_bellman_ford_on_random_routes() -> None:
     rng = random.Random(7)
     agree = feasible = 0
     for _ in range(300):
-        reqs = []
-        for k in range(rng.randint(1, 4)):
-            a, b = rng.sample(range(10), 2)
-            t = rng.uniform(6, 10)
-            kw = {"max_ride_seconds": rng.choice([None, 600, 1200, 2400, 3600])}
-            kw["pickup_window" if rng.random() < 0.5 else "dropoff_window"] = (t, t + 0.25)
-            reqs.append(request(f"r{k}", a, b, pickup_service=rng.choice([0, 60]), **kw))
+        reqs = random_requests(rng, 4)
         p = problem([vehicle(seats=8, start=rng.randrange(10))], reqs)
-        order = [Visit(r.id, StopKind.PICKUP) for r in reqs]
-        for r in reqs:  # drop-off somewhere after its pick-up
-            i = order.index(Visit(r.id, StopKind.PICKUP))
-            order.insert(rng.randint(i + 1, len(order)), Visit(r.id, StopKind.DROPOFF))
-        spec = tuple(order)
+        spec = random_order(rng, reqs)
         result = schedule_route(p, p.vehicles[0], spec)
         expected = _bellman_ford_feasible(p, p.vehicles[0], spec)
         agree += isinstance(result, Route) == expected
