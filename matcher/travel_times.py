@@ -12,15 +12,15 @@ from dataclasses import dataclass
 from dataclasses import field
 
 import solver
+from matcher.geo.osrm import OsrmTableProvider
 from matcher.models import Place
 from matcher.settings import Settings
-from solver.travel import GeodesicTravelModel
-from solver.travel import MemoryCache
-from solver.travel import OsrmTableProvider
-from solver.travel import Point
-from solver.travel import Table
-from solver.travel import TravelTimeProvider
-from solver.travel import build_matrix
+from solver import GeodesicTravelModel
+from solver import MemoryCache
+from solver import Point
+from solver import Table
+from solver import TravelTimeProvider
+from solver import build_matrix
 
 _lock = threading.Lock()
 _providers: dict[str, TravelTimeProvider] = {}

@@ -5,6 +5,23 @@ imported in ``solver._ortools`` only. OR-Tools builds and improves the plan;
 a compiled ruin-and-recreate layer (``solver._rr``, numba) then makes
 thousands of small changes a second, each checked exactly, and the result is
 checked once more by ``solver.check`` before ``solve`` returns it.
+
+This module is the solver's public API; callers import from ``solver`` only,
+never from its modules (a test enforces it for ``matcher`` and ``web``):
+
+- the problem: ``Problem``, ``Request``, ``Vehicle``, ``TimeWindow``,
+  ``TravelMatrix``, ``Visit``, ``PlannedRoute``, ``Priority``, ``StopKind``,
+  ``Weights``; the parameters: ``SolveParams`` and its enums;
+- solving: ``solve`` (with ``Progress`` reports, ``SolverError``) returning a
+  ``Solution`` of ``Route``/``Stop``, ``Unserved`` with an ``UnservedReason``,
+  ``ObjectiveParts`` and ``SolveStats``;
+- editing a plan: ``schedule_route``/``build_route`` (``RouteInfeasible``,
+  ``RouteIssue``), ``insert_visits``, ``rank_insertions``/``Insertion``,
+  ``greedy_construct``; checking and explaining: ``check``/``Violation``,
+  ``explain_unserved``, ``structural_feasible``;
+- travel matrices without I/O: ``build_matrix`` with ``GeodesicTravelModel``
+  (``SpeedBand``, ``MemoryCache``), and the ``TravelTimeProvider`` shape
+  (``Point``, ``Table``) that road routers in the domain implement.
 """
 
 from solver.check import Violation as Violation
@@ -30,6 +47,7 @@ from solver.problem import Weights as Weights
 from solver.schedule import RouteInfeasible as RouteInfeasible
 from solver.schedule import RouteIssue as RouteIssue
 from solver.schedule import build_route as build_route
+from solver.schedule import insert_visits as insert_visits
 from solver.schedule import schedule_route as schedule_route
 from solver.solution import ObjectiveParts as ObjectiveParts
 from solver.solution import Route as Route
@@ -42,5 +60,9 @@ from solver.solve import Progress as Progress
 from solver.solve import SolverError as SolverError
 from solver.solve import solve as solve
 from solver.travel import GeodesicTravelModel as GeodesicTravelModel
-from solver.travel import OsrmTableProvider as OsrmTableProvider
+from solver.travel import MemoryCache as MemoryCache
+from solver.travel import Point as Point
+from solver.travel import SpeedBand as SpeedBand
+from solver.travel import Table as Table
+from solver.travel import TravelTimeProvider as TravelTimeProvider
 from solver.travel import build_matrix as build_matrix

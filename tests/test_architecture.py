@@ -1,4 +1,7 @@
-"""Imports point one way: web -> matcher -> solver; OR-Tools lives in one module."""
+"""Imports point one way: web -> matcher -> solver; OR-Tools lives in one module.
+
+The solver stays pure (no network I/O), and callers use its public API only.
+"""
 
 from __future__ import annotations
 
@@ -10,8 +13,10 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 FORBIDDEN = {
     "solver": {"matcher", "web", "flask", "sqlalchemy"},
-    "matcher": {"web", "flask", "flask_babel", "flask_wtf", "flask_login"},
+    "matcher": {"web", "flask", "flask_babel", "flask_wtf", "flask_login", "werkzeug"},
 }
+NETWORK_MODULES = ("urllib", "requests", "http.client", "socket", "httpx")
+"""Modules that reach the network: a road router does I/O, so it lives in the domain."""
 
 
 def imported_top_levels(path: Path) -> set[str]:
@@ -31,6 +36,43 @@ def test_package_does_not_import_upwards(package: str) -> None:
         str(path.relative_to(ROOT)): sorted(imported_top_levels(path) & FORBIDDEN[package])
         for path in (ROOT / package).rglob("*.py")
         if imported_top_levels(path) & FORBIDDEN[package]
+    }
+    assert offenders == {}
+
+
+def imported_modules(path: Path) -> set[str]:
+    """Every absolute module name the file imports (``from a.b import c`` gives ``a.b``)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+    return names
+
+
+def _is_network(module: str) -> bool:
+    return any(module == name or module.startswith(name + ".") for name in NETWORK_MODULES)
+
+
+def test_solver_does_no_network_io() -> None:
+    offenders = {
+        str(path.relative_to(ROOT)): sorted(m for m in imported_modules(path) if _is_network(m))
+        for path in (ROOT / "solver").rglob("*.py")
+        if any(_is_network(m) for m in imported_modules(path))
+    }
+    assert offenders == {}
+
+
+def test_callers_use_the_solvers_public_api() -> None:
+    offenders = {
+        str(path.relative_to(ROOT)): sorted(
+            m for m in imported_modules(path) if m.startswith("solver.")
+        )
+        for package in ("matcher", "web")
+        for path in (ROOT / package).rglob("*.py")
+        if any(m.startswith("solver.") for m in imported_modules(path))
     }
     assert offenders == {}
 

@@ -33,9 +33,9 @@ from matcher.services.planning import build_problem
 from matcher.services.planning import refresh_plan_totals
 from matcher.services.reasons import describe_refusal
 from matcher.settings import Settings
-from solver.schedule import RouteInfeasible
-from solver.schedule import RouteIssue
-from solver.schedule import insert_visits
+from solver import RouteInfeasible
+from solver import RouteIssue
+from solver import insert_visits
 
 Visits = tuple[solver.Visit, ...]
 _POSITION_FREE = (RouteIssue.DRIVER_CAP, RouteIssue.LOCKED_ELSEWHERE, RouteIssue.FORBIDDEN)

@@ -17,7 +17,6 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 import solver
-import solver.insertion
 from matcher.errors import N_
 from matcher.errors import ValidationError
 from matcher.models import DayPlan
@@ -27,7 +26,7 @@ from matcher.services.plan_versions import editable
 from matcher.services.plan_versions import get_plan
 from matcher.settings import Settings
 from matcher.timeutil import instant_at_seconds
-from solver.schedule import insert_visits
+from solver import insert_visits
 
 
 @dataclass(frozen=True)
@@ -65,7 +64,7 @@ def where_can_fit(
     if rid in ctx.locked:
         return []
     routes = [r for vid, r in ctx.routes.items() if ctx.pi.driver_of(vid) not in ctx.locked_drivers]
-    found = solver.insertion.rank_insertions(ctx.problem, routes, rid, limit=limit * 3)
+    found = solver.rank_insertions(ctx.problem, routes, rid, limit=limit * 3)
     options = []
     trip_ids = ctx.pi.trip_by_request
     rider_id = session.scalar(sa.select(Trip.rider_id).where(Trip.id == trip_id))

@@ -13,8 +13,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from matcher.errors import N_
-from solver.schedule import RouteIssue
-from solver.solution import UnservedReason
+from solver import RouteIssue
+from solver import UnservedReason
 
 UNASSIGNED = "unassigned"
 """Domain reason code: a coordinator took the ride off the plan."""

@@ -9,12 +9,12 @@ from http.server import HTTPServer
 
 import pytest
 
+from matcher.geo.osrm import OsrmTableProvider
 from matcher.models import Place
 from matcher.settings import Settings
 from matcher.travel_times import CachedGeodesic
 from matcher.travel_times import provider
 from matcher.travel_times import travel_matrix
-from solver.travel import OsrmTableProvider
 
 
 def places() -> list[Place]:
