@@ -266,8 +266,8 @@ class _Model:
             caps = [v.child_seats for v in vs]
             rt.AddDimensionWithVehicleCapacity(child, 0, caps, True, "ChildSeats")
         workload = bool(self.problem.weights.workload)
-        caps = [v.max_requests for v in vs]
-        self.count = self._counter("Requests", lambda r: True, caps, always=workload)
+        request_caps = [v.max_requests for v in vs]
+        self.count = self._counter("Requests", lambda r: True, request_caps, always=workload)
         self._counter("Night", lambda r: r.night, [v.max_night_requests for v in vs])
         self._workload()
 
@@ -284,7 +284,11 @@ class _Model:
             self.count.SetCumulVarSoftUpperBound(rt.End(k), self.problem.fair_share, w.workload)
 
     def _counter(
-        self, name: str, counts, caps: list[int | None], always: bool = False
+        self,
+        name: str,
+        counts: Callable[[Request], bool],
+        caps: Sequence[int | None],
+        always: bool = False,
     ) -> pywrapcp.RoutingDimension | None:
         """A dimension counting +1 at each counted pick-up, capped per driver.
 
@@ -475,7 +479,7 @@ class _Tracker:
         self.t0, self.on_solution = t0, on_solution
         self.first: float | None = None
         self.best_at: float | None = None
-        self.best = None
+        self.best: int | None = None
         self.count = 0
         self.last_report = -1.0
 

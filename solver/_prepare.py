@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from solver.problem import Problem
 from solver.problem import Request
 from solver.problem import StopKind
+from solver.problem import TimeWindow
 from solver.problem import Vehicle
 from solver.problem import Visit
 from solver.schedule import RouteInfeasible
@@ -76,7 +77,7 @@ def timing_possible(r: Request, horizon: int) -> bool:
     return limit is None or d_lo - p_hi <= limit + r.pickup_service
 
 
-def _window(window, horizon: int) -> tuple[int, int]:
+def _window(window: TimeWindow | None, horizon: int) -> tuple[int, int]:
     if window is None:
         return 0, horizon
     return window.earliest, min(window.latest, horizon)
@@ -149,7 +150,7 @@ def _complete(visits: Sequence[Visit]) -> bool:
     return all(k is StopKind.DROPOFF for k in state.values())
 
 
-def _drivable(problem: Problem, vehicle, visits: Sequence[Visit]) -> bool:
+def _drivable(problem: Problem, vehicle: Vehicle, visits: Sequence[Visit]) -> bool:
     return not isinstance(schedule_route(problem, vehicle, visits), RouteInfeasible)
 
 

@@ -126,7 +126,13 @@ class RuinRecreate:
             total = done + max(0, int((deadline - time.monotonic()) / rate))
         return self._visits(best)
 
-    def _fewer_vehicles(self, state: Plan, best: Plan, deadline: float, on_improve) -> None:
+    def _fewer_vehicles(
+        self,
+        state: Plan,
+        best: Plan,
+        deadline: float,
+        on_improve: Callable[[dict[str, tuple[Visit, ...]], int], None] | None,
+    ) -> None:
         """With a cost per vehicle: first try to do with fewer (``FLEET_SHARE`` of the time).
 
         Afterwards ``state`` is ``best``, the plan with every request served.

@@ -12,13 +12,18 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import multiprocessing.queues
 import queue
 import time
 from collections.abc import Callable
+from collections.abc import Sequence
 from dataclasses import dataclass
 from dataclasses import replace
 
 from solver._lns import Neighbourhoods
+from solver._lns import Plan
+from solver._ortools import OnSolution
+from solver._ortools import Routes
 from solver._ortools import SearchResult
 from solver._ortools import SearchSpec
 from solver._ortools import run_search
@@ -31,6 +36,7 @@ from solver.params import SolveParams
 from solver.problem import Problem
 from solver.schedule import RouteInfeasible
 from solver.schedule import schedule_route
+from solver.solution import Route
 
 
 @dataclass(frozen=True)
@@ -62,7 +68,7 @@ log = logging.getLogger(__name__)
 
 
 def base_spec(
-    prep: Prepared, params: SolveParams, seconds: float, initial: dict | None = None
+    prep: Prepared, params: SolveParams, seconds: float, initial: Routes | None = None
 ) -> SearchSpec:
     """The main search as the parameters ask for it."""
     return SearchSpec(
@@ -80,7 +86,7 @@ def base_spec(
 
 
 def portfolio(
-    prep: Prepared, params: SolveParams, seconds: float, construction: dict | None
+    prep: Prepared, params: SolveParams, seconds: float, construction: Routes | None
 ) -> list[SearchSpec]:
     """The searches to run: warm and scratch start when re-planning, then variants."""
     base = base_spec(prep, params, seconds, construction)
@@ -159,8 +165,13 @@ def best_of(results: list[SearchResult | None]) -> SearchResult | None:
 
 
 def _parallel(
-    problem: Problem, specs: list[SearchSpec], t0: float, report, lns: float, ruin: float
-) -> list:
+    problem: Problem,
+    specs: list[SearchSpec],
+    t0: float,
+    report: _Throttle,
+    lns: float,
+    ruin: float,
+) -> list[SearchResult | None]:
     """Member 0 runs here, the others in spawned processes, all to the same deadline."""
     end = time.monotonic() + specs[0].time_limit
     ctx = multiprocessing.get_context("spawn")
@@ -199,7 +210,7 @@ def _worker(
     spec: SearchSpec,
     t0: float,
     k: int,
-    channel,
+    channel: multiprocessing.queues.Queue[tuple[int, SearchResult | None]],
     lns: float,
     end: float,
     ruin: float,
@@ -213,7 +224,7 @@ def _member(
     problem: Problem,
     spec: SearchSpec,
     t0: float,
-    on_solution,
+    on_solution: OnSolution | None,
     lns: float,
     seed: int,
     ruin: float = 0.0,
@@ -243,12 +254,13 @@ def _member(
     best_at = [found.best_seconds]
     reported = [0.0]
 
-    def improved(plan, _cost: int | None = None) -> None:
-        best_at[0] = time.monotonic() - t0
+    def improved(plan: Plan, _cost: int | None = None) -> None:
+        now = time.monotonic() - t0
+        best_at[0] = now
         # Re-timing a whole plan costs milliseconds: report at most 4 times a second.
-        if on_solution is not None and best_at[0] - reported[0] >= 0.25:
-            reported[0] = best_at[0]
-            on_solution(best_at[0], sum(len(v) for v in plan.values()) // 2, cost(plan))
+        if on_solution is not None and now - reported[0] >= 0.25:
+            reported[0] = now
+            on_solution(now, sum(len(v) for v in plan.values()) // 2, cost(plan))
 
     plan, iterations = dict(found.routes), found.iterations
     if ruin > 0:
@@ -270,7 +282,7 @@ def _member(
     )
 
 
-def better_plan(problem: Problem, current: dict, candidate: dict) -> dict:
+def better_plan(problem: Problem, current: Plan, candidate: Plan) -> Plan:
     """The candidate plan if every route is drivable and it costs less, else ``current``.
 
     The ruin layer checks timing with its own compiled code; ``schedule_route``
@@ -285,15 +297,15 @@ def better_plan(problem: Problem, current: dict, candidate: dict) -> dict:
     return candidate if cost(candidate) < cost(current) else current
 
 
-def _timed_cost(problem: Problem):
+def _timed_cost(problem: Problem) -> Callable[[Sequence[Route]], int]:
     return lambda routes: objective_parts(problem, routes).total
 
 
-def plan_cost(problem: Problem):
+def plan_cost(problem: Problem) -> Callable[[Routes], int]:
     """Objective of a plan given as visit lists (re-timed exactly)."""
     timed = _timed_cost(problem)
 
-    def cost(plan) -> int:
+    def cost(plan: Routes) -> int:
         routes = [
             schedule_route(problem, problem.vehicle_by_id[vid], visits)
             for vid, visits in plan.items()

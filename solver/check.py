@@ -219,7 +219,9 @@ def _check_limits(problem: Problem, vehicle: Vehicle, route: Route) -> Iterator[
     requests = [
         problem.request_by_id[s.request_id]
         for s in stops
-        if s.kind is StopKind.PICKUP and s.request_id in problem.request_by_id
+        if s.kind is StopKind.PICKUP
+        and s.request_id is not None
+        and s.request_id in problem.request_by_id
     ]
     if vehicle.max_requests is not None and len(requests) > vehicle.max_requests:
         msg = f"{vid!r} serves {len(requests)} requests, cap {vehicle.max_requests}"

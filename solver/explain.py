@@ -89,9 +89,9 @@ def _layer1(problem: Problem, request: Request) -> Unserved:
     if request.locked_vehicle is not None:
         vehicle = problem.vehicle_by_id[request.locked_vehicle]
         fail = schedule_route(problem, vehicle, alone(rid))
-        details = _details(fail, rid) if isinstance(fail, RouteInfeasible) else {}
+        found = _details(fail, rid) if isinstance(fail, RouteInfeasible) else {}
         return Unserved(
-            rid, UnservedReason.LOCKED_VEHICLE_CANNOT, details or {"vehicle_id": vehicle.id}
+            rid, UnservedReason.LOCKED_VEHICLE_CANNOT, found or {"vehicle_id": vehicle.id}
         )
     fails = _failures(problem, problem.vehicles, rid, ignore_assignment=True)
     if not fails:
@@ -139,7 +139,7 @@ def _layer2(
     rid = request.id
     fit = cheapest_fit(problem, states, request, {v.id for v in capable})
     if fit is not None:
-        details = {"vehicle_id": fit[1], "extra_drive_seconds": fit[0]}
+        details: dict[str, int | str] = {"vehicle_id": fit[1], "extra_drive_seconds": fit[0]}
         return Unserved(rid, UnservedReason.NOT_WORTH, details)
     blocking: list[RouteInfeasible] = []
     for vehicle in capable:

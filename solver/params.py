@@ -115,7 +115,7 @@ class SolveParams:
         object.__setattr__(self, "first_solution", _enum(FirstSolution, self.first_solution))
 
 
-def _enum(cls: type[_E], value: object) -> _E:
+def _enum(cls: type[_E], value: str) -> _E:
     try:
         return cls(value)
     except ValueError:

@@ -9,6 +9,7 @@ share a location, the solver gives each visit its own node.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from collections.abc import Sequence
 from dataclasses import dataclass
 from dataclasses import field
 from enum import IntEnum
@@ -302,8 +303,10 @@ class Weights:
 class TravelMatrix:
     """Travel between locations: ``durations[i][j]`` seconds, ``distances[i][j]`` metres."""
 
-    durations: tuple[tuple[int, ...], ...]
-    distances: tuple[tuple[int, ...], ...]
+    durations: Sequence[Sequence[int]]
+    """Seconds from row to column; any nested sequence, stored as tuples."""
+    distances: Sequence[Sequence[int]]
+    """Metres from row to column; any nested sequence, stored as tuples."""
 
     def __post_init__(self) -> None:
         n = len(self.durations)

@@ -209,7 +209,7 @@ def timing(
         )
     cap = vehicle.max_night_requests
     if cap is not None and night > cap:
-        details = {"cap": "max_night_requests", "limit": cap}
+        details: dict[str, int | str] = {"cap": "max_night_requests", "limit": cap}
         return RouteInfeasible(vid, RouteIssue.DRIVER_CAP, None, details)
     loc.append(vehicle.end)
     lo.append(vehicle.window.earliest)
@@ -330,7 +330,7 @@ def _diagnose(t: Timing, vehicle: Vehicle, visits: Sequence[Visit]) -> RouteInfe
         if node == len(t.lo) - 1:
             return RouteInfeasible(vid, RouteIssue.VEHICLE_WINDOW, None, {"late_seconds": missed})
         visit = visits[node - 1]
-        details = {"late_seconds": missed, "kind": str(visit.kind)}
+        details: dict[str, int | str] = {"late_seconds": missed, "kind": str(visit.kind)}
         return RouteInfeasible(vid, RouteIssue.LATE, visit.request_id, details)
     full = earliest(t)
     if isinstance(full, tuple) and full[2] >= 0:

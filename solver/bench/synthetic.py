@@ -13,7 +13,9 @@ import math
 import random
 import resource
 import time
+from collections.abc import Sequence
 from typing import Any
+from typing import TypeVar
 
 from solver.check import check
 from solver.params import SolveParams
@@ -25,6 +27,8 @@ from solver.problem import Vehicle
 from solver.solve import solve
 from solver.travel import GeodesicTravelModel
 from solver.travel import build_matrix
+
+_T = TypeVar("_T")
 
 CENTRE = (51.83, 9.45)
 SIDE_KM = 40.0
@@ -54,7 +58,7 @@ def _point(
     return (lat0 + dy / 111.2, lon0 + dx / (111.2 * math.cos(math.radians(lat0))))
 
 
-def _pick(rng: random.Random, table: list[tuple[object, int]]) -> object:
+def _pick(rng: random.Random, table: Sequence[tuple[_T, int]]) -> _T:
     return rng.choices([x for x, _ in table], weights=[w for _, w in table])[0]
 
 
@@ -78,11 +82,8 @@ def district(n_requests: int, seed: int = 0, drivers: int | None = None) -> Prob
         direct = dur[pickup][dropoff]
         hour = rng.choice(ARRIVE_BY if outward else PICK_UP_AFTER)
         t = round(hour * 3600)
-        windows = (
-            {"dropoff_window": TimeWindow(t - 900, t)}
-            if outward
-            else {"pickup_window": TimeWindow(t, t + 900)}
-        )
+        dropoff_window = TimeWindow(t - 900, t) if outward else None
+        pickup_window = None if outward else TimeWindow(t, t + 900)
         child = 1 if rng.random() < 0.05 else 0
         requests.append(
             Request(
@@ -94,14 +95,15 @@ def district(n_requests: int, seed: int = 0, drivers: int | None = None) -> Prob
                 seats=1 + child + (1 if rng.random() < 0.1 else 0),
                 child_seats=child,
                 max_ride_seconds=max(math.ceil(1.5 * direct), direct + 900),
-                priority=_pick(rng, PURPOSES),  # type: ignore[arg-type]
-                **windows,
+                priority=_pick(rng, PURPOSES),
+                pickup_window=pickup_window,
+                dropoff_window=dropoff_window,
             )
         )
     vehicles = []
     base = n_requests + len(sites)
     for k in range(n_drivers):
-        a, b = _pick(rng, SHIFTS)  # type: ignore[misc]
+        a, b = _pick(rng, SHIFTS)
         vehicles.append(
             Vehicle(
                 id=f"d{k}",
