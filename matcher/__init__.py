@@ -1,1 +1,1 @@
-"""The domain of Mitfahrnetz: models, services, plan lifecycle, jobs. No Flask here."""
+"""The domain of Mitfahrnetz, grouped by area (people, demand, planning, plans, ...). No Flask."""

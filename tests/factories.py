@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from matcher.clock import local_instant
 from matcher.models import AvailabilityException
 from matcher.models import AvailabilityWindow
 from matcher.models import Coordinator
@@ -35,7 +36,6 @@ from matcher.models import TripDirection
 from matcher.models import TripStatus
 from matcher.security import hash_password
 from matcher.security import hash_token
-from matcher.timeutil import local_instant
 
 CONSENT_AT = dt.datetime(2026, 3, 1, 9, 0, tzinfo=dt.UTC)
 DEFAULT_PASSWORD = "correct horse battery staple"

@@ -80,7 +80,7 @@ def setup_command(no_demo: bool) -> None:
 @click.password_option()
 def create_admin_command(email: str, name: str, password: str) -> None:
     """Create a coordinator account with the admin role."""
-    from matcher.services.accounts import create_coordinator
+    from matcher.people.coordinators import create_coordinator
 
     with session_scope(session_factory()) as session:
         create_coordinator(session, email=email, name=name, password=password, role="admin")

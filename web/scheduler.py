@@ -4,7 +4,7 @@ Production runs ``flask --app web scheduler`` as one extra process. For ``make
 run`` the development server can run it too (``SCHEDULER_ENABLED``): it starts
 on the first request in a daemon thread, never in ``create_app`` itself (CLI
 commands and the reloader's watcher process create the app as well and must not
-run jobs). Either way a database lease (``matcher.scheduler_lock``) lets only
+run jobs). Either way a database lease (``matcher.jobs.scheduler_lock``) lets only
 one scheduler be active; every other one waits as a standby and takes over
 when the active one stops renewing its lease.
 """

@@ -22,16 +22,16 @@ import sqlalchemy as sa
 from matcher import migrate
 from matcher.db import make_engine
 from matcher.db import make_session_factory
+from matcher.demand.shifts import driver_shifts
+from matcher.demand.trips import generate_trips
 from matcher.demo import load_demo
 from matcher.models import DayPlan
 from matcher.models import Trip
 from matcher.models import TripStatus
-from matcher.services.figures import plan_figures
-from matcher.services.runs import execute_run
-from matcher.services.runs import request_run
-from matcher.services.runs import run_status
-from matcher.services.shifts import driver_shifts
-from matcher.services.trips import generate_trips
+from matcher.planning.runs import execute_run
+from matcher.planning.runs import request_run
+from matcher.planning.runs import run_status
+from matcher.queries.figures import plan_figures
 from matcher.settings import Settings
 
 

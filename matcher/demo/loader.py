@@ -19,6 +19,7 @@ from dataclasses import field
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from matcher.clock import local_day
 from matcher.db import utcnow
 from matcher.demo.demand import DemandContext
 from matcher.demo.demand import make_needs
@@ -48,7 +49,6 @@ from matcher.models import Rider
 from matcher.security import hash_password
 from matcher.security import hash_token
 from matcher.security import verify_password
-from matcher.timeutil import local_day
 
 DEFAULT_SEED = 2026
 COORDINATOR_EMAIL = f"coordinator@{EMAIL_DOMAIN}"

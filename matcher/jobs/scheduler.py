@@ -33,11 +33,15 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from matcher.clock import local_day
+from matcher.clock import local_instant
 from matcher.db import make_engine
 from matcher.db import make_session_factory
 from matcher.db import session_scope
 from matcher.db import utcnow
+from matcher.demand import trips
 from matcher.errors import MatcherError
+from matcher.jobs.scheduler_lock import LeaseLock
 from matcher.models import DayPlan
 from matcher.models import PlanningRun
 from matcher.models import PlanningRunStatus
@@ -48,13 +52,9 @@ from matcher.notifications import outbox
 from matcher.notifications import reminders
 from matcher.notifications.reminders import parse_clock
 from matcher.notifications.transports import Transports
-from matcher.scheduler_lock import LeaseLock
-from matcher.services import retention
-from matcher.services import runs
-from matcher.services import trips
+from matcher.people import erasure as retention
+from matcher.planning import runs
 from matcher.settings import Settings
-from matcher.timeutil import local_day
-from matcher.timeutil import local_instant
 
 log = logging.getLogger(__name__)
 

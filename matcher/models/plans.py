@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 
 
 class PlanStatus(StrEnum):
-    """Lifecycle of a plan version; the transitions live in ``matcher.services.plans``."""
+    """Lifecycle of a plan version; the transitions live in ``matcher.plans.lifecycle``."""
 
     DRAFT = "draft"
     APPROVED = "approved"

@@ -25,11 +25,11 @@ from matcher.models import Trip
 from matcher.notifications.messages import render
 from matcher.notifications.outbox import enqueue
 from matcher.notifications.outbox import message_exists
-from matcher.services.route_tokens import issue_route_token
-from matcher.services.route_tokens import respond_url
-from matcher.services.schedule_view import driver_day
-from matcher.services.schedule_view import pickups_and_dropoffs
-from matcher.services.schedule_view import ride_of
+from matcher.plans.route_tokens import issue_route_token
+from matcher.plans.route_tokens import respond_url
+from matcher.queries.schedules import driver_day
+from matcher.queries.schedules import pickups_and_dropoffs
+from matcher.queries.schedules import ride_of
 from matcher.settings import Settings
 
 

@@ -20,7 +20,7 @@ from babel import dates as babel_dates
 from babel.support import NullTranslations
 from babel.support import Translations
 
-from matcher.services.phones import display_phone
+from matcher.people.phones import display_phone
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
 DEFAULT_LOCALE = "de"

@@ -9,18 +9,18 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 from sqlalchemy.orm import selectinload
 
+from matcher.clock import local_day
+from matcher.clock import local_instant
 from matcher.models import DayPlan
 from matcher.models import PlanStatus
 from matcher.models import Route
 from matcher.models import RouteStatus
 from matcher.models import Stop
 from matcher.notifications import events
-from matcher.services.schedule_view import RiderRide
-from matcher.services.schedule_view import pickups_and_dropoffs
-from matcher.services.schedule_view import ride_of
+from matcher.queries.schedules import RiderRide
+from matcher.queries.schedules import pickups_and_dropoffs
+from matcher.queries.schedules import ride_of
 from matcher.settings import Settings
-from matcher.timeutil import local_day
-from matcher.timeutil import local_instant
 
 
 def parse_clock(value: str) -> dt.time:

@@ -17,6 +17,7 @@ from matcher.models import RideNeed
 from matcher.models import Rider
 from matcher.security import hash_token
 from matcher.security import new_token
+from tests.matcher.district_kit import district as district
 
 CONSENT = dt.datetime(2026, 3, 1, 9, 0, tzinfo=dt.UTC)
 

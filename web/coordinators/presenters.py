@@ -25,7 +25,7 @@ from matcher.models import StopKind
 from matcher.models import Trip
 from matcher.models import TripDirection
 from matcher.models import TripStatus
-from matcher.services import reasons
+from matcher.planning import reasons
 from web.settings import current_settings
 
 PLAN_STATUS_LABELS = {

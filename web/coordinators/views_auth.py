@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from flask_login import logout_user
 from werkzeug.wrappers import Response
 
-from matcher.services import accounts
+from matcher.people import coordinators as accounts
 from web.auth import coordinator_required
 from web.auth import current_account
 from web.auth import log_in_coordinator

@@ -11,8 +11,8 @@ from werkzeug.wrappers import Response
 
 from matcher.errors import InvalidTransition
 from matcher.errors import ValidationError
-from matcher.services import driver_accounts
-from matcher.services import overview
+from matcher.people import drivers as driver_accounts
+from matcher.queries import overview
 from web.auth import coordinator_required
 from web.auth import current_account
 from web.coordinators.blueprint import bp

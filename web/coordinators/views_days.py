@@ -13,8 +13,8 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from matcher.errors import MatcherError
-from matcher.services import overview
-from matcher.services import runs
+from matcher.planning import runs
+from matcher.queries import overview
 from web.auth import coordinator_required
 from web.auth import current_account
 from web.coordinators.blueprint import bp

@@ -31,9 +31,9 @@ from matcher.models import NeedPurpose
 from matcher.models import PlanStatus
 from matcher.models import Trip
 from matcher.notifications import events
-from matcher.services import figures
-from matcher.services import overview
-from matcher.services import plans
+from matcher.plans import lifecycle as plans
+from matcher.queries import figures
+from matcher.queries import overview
 from web.auth import coordinator_required
 from web.auth import current_account
 from web.coordinators.blueprint import bp

@@ -8,8 +8,8 @@ from flask import render_template
 from flask import request
 
 from matcher.models import ActorType
-from matcher.services import district_figures
-from matcher.services import overview
+from matcher.queries import district_figures
+from matcher.queries import overview
 from web.auth import coordinator_required
 from web.coordinators.blueprint import bp
 from web.coordinators.presenters import today

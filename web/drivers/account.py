@@ -22,8 +22,8 @@ from werkzeug.wrappers import Response
 
 from matcher.errors import ValidationError as DomainValidationError
 from matcher.models import Driver
-from matcher.services import registration
-from matcher.services.driver_accounts import LOGIN_LINK_LIFETIME
+from matcher.people import registration
+from matcher.people.drivers import LOGIN_LINK_LIFETIME
 from web.auth import current_account
 from web.auth import driver_required
 from web.auth import log_in_driver

@@ -32,10 +32,10 @@ from wtforms.validators import Regexp
 from matcher.errors import ValidationError as DomainValidationError
 from matcher.models import MAX_SEATS
 from matcher.models import ExceptionKind
-from matcher.services.driver_accounts import MIN_PASSWORD_LENGTH
-from matcher.services.driver_accounts import ExceptionInput
-from matcher.services.driver_accounts import WindowInput
-from matcher.services.phones import normalise_phone
+from matcher.people.drivers import MIN_PASSWORD_LENGTH
+from matcher.people.drivers import ExceptionInput
+from matcher.people.drivers import WindowInput
+from matcher.people.phones import normalise_phone
 from web.errors import translate_domain_error
 from web.riders.forms import EMAIL_PATTERN
 from web.riders.forms import NOT_A_DATE

@@ -19,14 +19,14 @@ from flask import url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
+from matcher.clock import local_day
 from matcher.db import utcnow
 from matcher.errors import N_
 from matcher.errors import ValidationError
-from matcher.services import responses
-from matcher.services.phones import display_phone
-from matcher.services.schedule_view import DriverDay
-from matcher.services.schedule_view import driver_days
-from matcher.timeutil import local_day
+from matcher.people.phones import display_phone
+from matcher.plans import responses
+from matcher.queries.schedules import DriverDay
+from matcher.queries.schedules import driver_days
 from web.auth import current_account
 from web.auth import driver_required
 from web.db import get_session

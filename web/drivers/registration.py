@@ -18,7 +18,7 @@ from wtforms.fields.choices import SelectChoice
 
 from matcher.errors import ValidationError as DomainValidationError
 from matcher.models import PlaceKind
-from matcher.services import registration
+from matcher.people import registration
 from web.db import get_session
 from web.drivers import bp
 from web.drivers.account_forms import DriverForm

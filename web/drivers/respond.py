@@ -14,9 +14,9 @@ from flask_wtf import FlaskForm
 
 from matcher.db import utcnow
 from matcher.errors import NotFound
-from matcher.services import responses
-from matcher.services.route_tokens import route_for_token
-from matcher.services.schedule_view import driver_day
+from matcher.plans import responses
+from matcher.plans.route_tokens import route_for_token
+from matcher.queries.schedules import driver_day
 from web.db import get_session
 from web.drivers import bp
 from web.errors import translate_domain_error

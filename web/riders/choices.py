@@ -14,10 +14,10 @@ from matcher.models import Place
 from matcher.models import PlaceKind
 from matcher.models import RideNeed
 from matcher.models import ScheduleKind
-from matcher.services.registration import AddressInput
-from matcher.services.registration import NeedInput
-from matcher.services.registration import RiderRegistration
-from matcher.services.registration import RotationWeekInput
+from matcher.people.registration import AddressInput
+from matcher.people.registration import NeedInput
+from matcher.people.registration import RiderRegistration
+from matcher.people.registration import RotationWeekInput
 from web.riders.forms import NeedForm
 from web.riders.forms import RiderForm
 

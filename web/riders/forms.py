@@ -44,7 +44,7 @@ from matcher.models import MAX_SEATS
 from matcher.models import MobilityNeed
 from matcher.models import NeedPurpose
 from matcher.models import ScheduleKind
-from matcher.services.phones import normalise_phone
+from matcher.people.phones import normalise_phone
 from web.errors import translate_domain_error
 
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"

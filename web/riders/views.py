@@ -25,11 +25,11 @@ from werkzeug.wrappers import Response
 from matcher.db import utcnow
 from matcher.errors import ValidationError as DomainValidationError
 from matcher.models import Rider
-from matcher.services import registration
-from matcher.services.phones import display_phone
-from matcher.services.rider_page import next_days
-from matcher.services.rider_page import paused_days
-from matcher.services.rider_page import upcoming_rides
+from matcher.people import registration
+from matcher.people.phones import display_phone
+from matcher.queries.rider_page import next_days
+from matcher.queries.rider_page import paused_days
+from matcher.queries.rider_page import upcoming_rides
 from web.db import get_session
 from web.errors import translate_domain_error
 from web.i18n import current_language

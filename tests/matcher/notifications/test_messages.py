@@ -15,7 +15,7 @@ from matcher.models import PlanStatus
 from matcher.models import RouteStatus
 from matcher.notifications import events
 from matcher.notifications.messages import render
-from matcher.services import responses
+from matcher.plans import responses
 from matcher.settings import Settings
 from tests.factories import make_plan
 from tests.factories import make_published_route

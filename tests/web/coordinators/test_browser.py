@@ -25,9 +25,9 @@ from matcher import migrate
 from matcher.db import make_engine
 from matcher.db import make_session_factory
 from matcher.db import session_scope
+from matcher.demand import trips as trip_service
 from matcher.demo.loader import load_demo
 from matcher.models import Trip
-from matcher.services import trips as trip_service
 from matcher.settings import Settings
 from web import create_app
 from web.coordinators.queue import QUEUE_KEY

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from matcher.models import PlanStatus
 from matcher.models import RouteStatus
-from matcher.services.route_tokens import issue_route_token
+from matcher.plans.route_tokens import issue_route_token
 from matcher.settings import Settings
 from tests.factories import make_plan
 from tests.factories import make_published_route

@@ -22,6 +22,8 @@ import pytest
 from werkzeug.serving import make_server
 
 from matcher import migrate
+from matcher.clock import local_day
+from matcher.clock import local_instant
 from matcher.db import make_engine
 from matcher.db import make_session_factory
 from matcher.db import session_scope
@@ -29,8 +31,6 @@ from matcher.db import utcnow
 from matcher.models import PlaceKind
 from matcher.models import Route
 from matcher.models import RouteStatus
-from matcher.timeutil import local_day
-from matcher.timeutil import local_instant
 from tests.factories import DEFAULT_PASSWORD
 from tests.factories import make_driver
 from tests.factories import make_place

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy.orm import Session
 
 from matcher.models import RouteStatus
-from matcher.services.route_tokens import issue_route_token
+from matcher.plans.route_tokens import issue_route_token
 from matcher.settings import Settings
 from tests.factories import make_published_route
 from tests.web.drivers.conftest import log_in

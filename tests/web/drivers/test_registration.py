@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from matcher.models import Driver
 from matcher.models import DriverLoginToken
 from matcher.models import OutboxMessage
-from matcher.services import registration as reg
+from matcher.people import registration as reg
 from matcher.settings import Settings
 from tests.factories import make_driver
 from tests.factories import password_hash

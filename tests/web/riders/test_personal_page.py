@@ -11,7 +11,7 @@ from matcher.models import NeedStatus
 from matcher.models import PlanStatus
 from matcher.models import Rider
 from matcher.models import TripStatus
-from matcher.services import registration as reg
+from matcher.people import registration as reg
 from matcher.settings import Settings
 from tests.factories import make_driver
 from tests.factories import make_plan

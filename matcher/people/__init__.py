@@ -1,0 +1,1 @@
+"""People: riders, drivers and coordinators; their accounts, places, phones, links and erasure."""

@@ -1,0 +1,415 @@
+"""From the database to a solver.Problem and back: build the day's problem, store a solution.
+
+Time axis: real seconds since local midnight of the day (``matcher.clock``),
+so a daylight-saving day simply has 23 or 25 hours. Request ids are
+``t<trip id>``, vehicle ids ``d<driver id>s<shift index>`` (``DriverShift``).
+Priorities: job and shift work -> WORK, internship -> INTERNSHIP, course ->
+COURSE, other -> OTHER. Maximum ride time per request:
+``max(max_ride_factor x direct, direct + max_ride_extra_minutes)`` (settings).
+Children need a child seat or booster each (``child_seats + booster_seats``).
+
+A base plan contributes: locked stops (the request is locked to that shift),
+locked routes (the shift's route opens with the same visits in order), and the
+whole plan as ``Problem.previous`` with ``Weights.change`` so that re-planning an
+approved plan changes as few assignments as the improvement allows.
+
+Trips to or from a place without coordinates cannot be planned; they are left
+out of the problem and stored as unserved (``place_not_located``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from dataclasses import field
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+from sqlalchemy.orm import selectinload
+
+import solver
+from matcher import audit as audit_log
+from matcher.clock import day_length_seconds
+from matcher.clock import seconds_since_local_midnight
+from matcher.demand.shifts import DriverShift
+from matcher.demand.shifts import driver_shifts
+from matcher.demand.trips import is_night
+from matcher.geo.travel_times import travel_matrix
+from matcher.models import ActorType
+from matcher.models import AuditEntry
+from matcher.models import DayPlan
+from matcher.models import NeedPurpose
+from matcher.models import Place
+from matcher.models import PlanStatus
+from matcher.models import Trip
+from matcher.models import TripStatus
+from matcher.planning.routes import locked_request_ids
+from matcher.planning.routes import plan_visits
+from matcher.planning.routes import segments
+from matcher.planning.routes import vehicle_of_segment
+from matcher.planning.routes import write_driver_route
+from matcher.settings import Settings
+
+PRIORITY = {
+    NeedPurpose.JOB: solver.Priority.WORK,
+    NeedPurpose.SHIFT_WORK: solver.Priority.WORK,
+    NeedPurpose.INTERNSHIP: solver.Priority.INTERNSHIP,
+    NeedPurpose.COURSE: solver.Priority.COURSE,
+    NeedPurpose.OTHER: solver.Priority.OTHER,
+}
+NOT_LOCATED = "place_not_located"
+"""Domain reason code (next to the solver's) for trips whose places lack coordinates."""
+
+
+@dataclass(frozen=True)
+class PlanningInput:
+    """A solver problem with the maps back to the database.
+
+    Attributes:
+        day: The local day.
+        problem: The solver's input.
+        tz: The district's time zone (the time axis starts at its midnight).
+        trip_by_request: Request id -> trip id.
+        request_by_trip: Trip id -> request id.
+        shift_by_vehicle: Vehicle id -> the driver's shift (driver id inside).
+        place_by_location: Location index -> place id.
+        location_by_place: Place id -> location index.
+        not_located: Trip ids left out because a place has no coordinates.
+    """
+
+    day: dt.date
+    problem: solver.Problem
+    tz: ZoneInfo = field(default_factory=lambda: ZoneInfo("Europe/Berlin"))
+    trip_by_request: dict[str, int] = field(default_factory=dict)
+    request_by_trip: dict[int, str] = field(default_factory=dict)
+    shift_by_vehicle: dict[str, DriverShift] = field(default_factory=dict)
+    place_by_location: list[int] = field(default_factory=list)
+    location_by_place: dict[int, int] = field(default_factory=dict)
+    not_located: tuple[int, ...] = ()
+
+    def driver_of(self, vehicle_id: str) -> int:
+        """The driver id behind a vehicle id."""
+        return self.shift_by_vehicle[vehicle_id].driver_id
+
+    def vehicles_of(self, driver_id: int) -> list[str]:
+        """The driver's vehicle ids (shifts) in time order."""
+        return [v for v, s in self.shift_by_vehicle.items() if s.driver_id == driver_id]
+
+    def direct_seconds(self, request_id: str) -> int:
+        """Direct driving time of a request."""
+        r = self.problem.request_by_id[request_id]
+        return self.problem.matrix.durations[r.pickup][r.dropoff]
+
+
+def day_trips(session: Session, day: dt.date) -> list[Trip]:
+    """The day's trips that want a ride (not cancelled), by id."""
+    return list(
+        session.scalars(
+            sa.select(Trip)
+            .where(Trip.day == day, Trip.status != TripStatus.CANCELLED)
+            .options(selectinload(Trip.rider))
+            .order_by(Trip.id)
+        )
+    )
+
+
+def _window(
+    early: dt.datetime | None, late: dt.datetime | None, day: dt.date, tz: ZoneInfo, horizon: int
+) -> solver.TimeWindow | None:
+    if early is None and late is None:
+        return None
+    lo = 0 if early is None else seconds_since_local_midnight(early, day, tz)
+    hi = horizon if late is None else seconds_since_local_midnight(late, day, tz)
+    lo, hi = max(0, lo), max(0, hi)
+    return solver.TimeWindow(min(lo, hi), hi)
+
+
+def _max_ride(direct: int, settings: Settings) -> int:
+    return max(
+        int(direct * settings.max_ride_factor), direct + settings.max_ride_extra_minutes * 60
+    )
+
+
+def build_problem(
+    session: Session, day: dt.date, settings: Settings, base_plan: DayPlan | None = None
+) -> PlanningInput:
+    """The solver problem for ``day``: the day's trips that want a ride and the day's shifts.
+
+    With ``base_plan``, its locks become hard constraints and its routes the
+    ``previous`` plan (stability).
+    """
+    tz = settings.tz
+    horizon = day_length_seconds(day, tz) + 6 * 3600  # room for a late way back home
+    shifts = driver_shifts(session, day, settings)
+    trips = day_trips(session, day)
+    place_ids = {s.home_place_id for s in shifts}
+    for trip in trips:
+        place_ids |= {trip.origin_id, trip.destination_id}
+    places = {p.id: p for p in session.scalars(sa.select(Place).where(Place.id.in_(place_ids)))}
+    located = sorted(pid for pid, p in places.items() if p.lat is not None and p.lon is not None)
+    location_by_place = {pid: k for k, pid in enumerate(located)}
+    matrix = travel_matrix([places[pid] for pid in located], settings)
+
+    vehicles: list[solver.Vehicle] = []
+    shift_by_vehicle: dict[str, DriverShift] = {}
+    for shift in shifts:
+        if shift.home_place_id not in location_by_place:
+            continue
+        home = location_by_place[shift.home_place_id]
+        start = max(0, seconds_since_local_midnight(shift.start_at, day, tz))
+        end = max(start, seconds_since_local_midnight(shift.end_at, day, tz))
+        vehicles.append(
+            solver.Vehicle(
+                id=shift.vehicle_id,
+                start=home,
+                end=home,
+                window=solver.TimeWindow(start, end),
+                seats=shift.seats,
+                child_seats=shift.child_seats,
+                max_drive_seconds=shift.max_drive_seconds,
+                languages=shift.languages,
+                max_requests=shift.max_requests,
+                max_night_requests=shift.max_night_requests,
+            )
+        )
+        shift_by_vehicle[shift.vehicle_id] = shift
+
+    specs: list[dict] = []
+    not_located: list[int] = []
+    trip_by_request: dict[str, int] = {}
+    for trip in trips:
+        if trip.origin_id not in location_by_place or trip.destination_id not in location_by_place:
+            not_located.append(trip.id)
+            continue
+        rid = f"t{trip.id}"
+        pickup, dropoff = location_by_place[trip.origin_id], location_by_place[trip.destination_id]
+        direct = matrix.durations[pickup][dropoff]
+        specs.append(
+            {
+                "id": rid,
+                "pickup": pickup,
+                "dropoff": dropoff,
+                "pickup_window": _window(
+                    trip.earliest_pickup, trip.latest_pickup, day, tz, horizon
+                ),
+                "dropoff_window": _window(
+                    trip.earliest_dropoff, trip.latest_dropoff, day, tz, horizon
+                ),
+                "pickup_service": settings.boarding_seconds,
+                "dropoff_service": settings.boarding_seconds,
+                "seats": trip.seats_needed,
+                "child_seats": trip.child_seats + trip.booster_seats,
+                "max_ride_seconds": _max_ride(direct, settings),
+                "priority": PRIORITY[NeedPurpose(trip.purpose)],
+                "languages": frozenset(trip.rider.languages or ()),
+                "night": is_night(trip, settings),
+            }
+        )
+        trip_by_request[rid] = trip.id
+    request_by_trip = {t: r for r, t in trip_by_request.items()}
+    pi = PlanningInput(
+        day=day,
+        problem=solver.Problem(vehicles, (), matrix),
+        tz=tz,
+        trip_by_request=trip_by_request,
+        request_by_trip=request_by_trip,
+        shift_by_vehicle=shift_by_vehicle,
+        place_by_location=located,
+        location_by_place=location_by_place,
+        not_located=tuple(not_located),
+    )
+    previous: list[solver.PlannedRoute] = []
+    locked_routes: dict[str, tuple[solver.Visit, ...]] = {}
+    if base_plan is not None:
+        locked = locked_request_ids(pi, base_plan)
+        visits = plan_visits(pi, base_plan)
+        for vid, vs in visits.items():
+            previous.append(solver.PlannedRoute(vid, vs))
+            for v in vs:
+                if v.request_id in locked:
+                    _lock(specs, v.request_id, vid)
+        for route in base_plan.routes:
+            if route.locked:
+                for segment in segments(route):
+                    vid = vehicle_of_segment(pi, route.driver_id, segment)
+                    if vid is not None and visits.get(vid):
+                        locked_routes[vid] = visits[vid]
+                        for v in visits[vid]:
+                            _lock(specs, v.request_id, vid)
+    weights = solver.Weights(
+        travel_time=1,
+        change=settings.change_weight if base_plan is not None else 0,
+        language_mismatch=settings.language_mismatch_weight,
+        workload=settings.workload_weight,
+    )
+    problem = solver.Problem(
+        vehicles=vehicles,
+        requests=[solver.Request(**spec) for spec in specs],
+        matrix=matrix,
+        weights=weights,
+        previous=previous,
+        locked_routes=locked_routes,
+    )
+    return PlanningInput(**{**pi.__dict__, "problem": problem})
+
+
+def _lock(specs: list[dict], request_id: str, vehicle_id: str) -> None:
+    for spec in specs:
+        if spec["id"] == request_id:
+            spec["locked_vehicle"] = vehicle_id
+
+
+def next_version(session: Session, day: dt.date) -> int:
+    """The version number a new plan of ``day`` gets."""
+    latest = session.scalar(sa.select(sa.func.max(DayPlan.version)).where(DayPlan.day == day))
+    return (latest or 0) + 1
+
+
+def audit(
+    session: Session,
+    actor_id: int | None,
+    action: str,
+    entity_type: str,
+    entity_id: int | None,
+    **details: object,
+) -> AuditEntry:
+    """Record who did what (a coordinator, or the system when ``actor_id`` is None)."""
+    return audit_log.record(
+        session,
+        actor_type=ActorType.COORDINATOR if actor_id is not None else ActorType.SYSTEM,
+        actor_id=actor_id,
+        action=action,
+        entity_type=entity_type,
+        entity_id=entity_id,
+        **details,
+    )
+
+
+def store_solution(
+    session: Session,
+    planning_input: PlanningInput,
+    solution: solver.Solution,
+    *,
+    base_plan: DayPlan | None,
+    actor_id: int | None,
+) -> DayPlan:
+    """Store ``solution`` as a NEW draft version of the day's plan (version = max + 1).
+
+    Trips get status planned or unserved (with the solver's reason code and
+    details); the plan carries figures and solver statistics; an audit entry
+    records who planned. Earlier versions are not touched (route locks of the
+    base plan are carried over).
+    """
+    pi = planning_input
+    plan = DayPlan(
+        day=pi.day,
+        version=next_version(session, pi.day),
+        status=PlanStatus.DRAFT,
+        based_on_id=base_plan.id if base_plan is not None else None,
+        created_by_id=actor_id,
+        solver_status=solution.stats.status[:40],
+        solver_seconds=solution.stats.wall_seconds,
+        objective=solution.objective.total,
+    )
+    session.add(plan)
+    session.flush()
+    locked_drivers = {r.driver_id for r in base_plan.routes if r.locked} if base_plan else set()
+    locked = {r.id for r in pi.problem.requests if r.locked_vehicle is not None}
+    by_driver: dict[int, list[solver.Route]] = {}
+    for route in solution.routes:
+        by_driver.setdefault(pi.driver_of(route.vehicle_id), []).append(route)
+    for driver_id in sorted(by_driver):
+        write_driver_route(
+            session,
+            plan,
+            pi,
+            driver_id,
+            by_driver[driver_id],
+            locked_requests=locked,
+            route_locked=driver_id in locked_drivers,
+        )
+    mark_trips(session, pi, solution.served_ids, {u.request_id: u for u in solution.unserved})
+    refresh_plan_totals(plan, pi)
+    plan.solver_stats = {
+        "objective": solution.objective.__dict__ | {"total": solution.objective.total},
+        "stats": solution.stats.__dict__,
+        "demoted": [pi.trip_by_request[r] for r in solution.demoted],
+        "direct_seconds": {
+            str(pi.trip_by_request[r.id]): pi.direct_seconds(r.id) for r in pi.problem.requests
+        },
+    }
+    session.flush()
+    audit(
+        session,
+        actor_id,
+        "plan.create",
+        "day_plan",
+        plan.id,
+        day=pi.day.isoformat(),
+        version=plan.version,
+        based_on=plan.based_on_id,
+        served=plan.requests_served,
+        requests=plan.requests_total,
+    )
+    session.flush()
+    return plan
+
+
+def mark_trips(
+    session: Session,
+    pi: PlanningInput,
+    served: frozenset[str] | set[str],
+    unserved: dict[str, solver.Unserved],
+) -> None:
+    """Set planned / unserved (with reason and details) on the problem's trips."""
+    trips = {
+        t.id: t
+        for t in session.scalars(
+            sa.select(Trip).where(
+                Trip.id.in_(list(pi.trip_by_request.values()) + list(pi.not_located))
+            )
+        )
+    }
+    for rid, trip_id in pi.trip_by_request.items():
+        trip = trips[trip_id]
+        if rid in served:
+            trip.status, trip.unserved_reason, trip.unserved_details = (
+                TripStatus.PLANNED,
+                None,
+                None,
+            )
+        elif rid in unserved:
+            u = unserved[rid]
+            trip.status = TripStatus.UNSERVED
+            trip.unserved_reason = str(u.reason)
+            trip.unserved_details = unserved_details(pi, trip, u.details)
+    for trip_id in pi.not_located:
+        trip = trips[trip_id]
+        trip.status, trip.unserved_reason = TripStatus.UNSERVED, NOT_LOCATED
+        trip.unserved_details = unserved_details(pi, trip, {})
+    session.flush()
+
+
+def unserved_details(pi: PlanningInput, trip: Trip, details: object) -> dict:
+    """The solver's details plus what a sentence needs: local times and the pick-up place."""
+    out = dict(details) if isinstance(details, dict) else dict(getattr(details, "items", dict)())
+    early = trip.earliest_pickup or trip.earliest_dropoff
+    late = trip.latest_pickup or trip.latest_dropoff
+    if early is not None:
+        out["from"] = early.astimezone(pi.tz).strftime("%H:%M")
+    if late is not None:
+        out["to"] = late.astimezone(pi.tz).strftime("%H:%M")
+    origin = trip.origin
+    if origin is not None:
+        out["place"] = origin.municipality or origin.name
+    return out
+
+
+def refresh_plan_totals(plan: DayPlan, pi: PlanningInput) -> None:
+    """Requests, served, driving time and distance of ``plan`` from its routes."""
+    served = {s.trip_id for r in plan.routes for s in r.stops if s.trip_id is not None}
+    plan.requests_total = len(pi.trip_by_request) + len(pi.not_located)
+    plan.requests_served = min(len(served), plan.requests_total)
+    plan.total_drive_seconds = sum(r.drive_seconds or 0 for r in plan.routes)
+    plan.total_distance_m = sum(r.distance_m or 0 for r in plan.routes)

@@ -1,0 +1,1 @@
+"""Plans: a plan version's lifecycle (approve, publish), edits, insertions, drivers' answers."""

@@ -1,0 +1,1 @@
+"""Queries: read models for pages, feeds and mails (dashboard, day, schedules, figures)."""

@@ -1,1 +1,0 @@
-"""Domain operations: each takes a session first, flushes, never commits (the caller commits)."""
