@@ -1,14 +1,6 @@
-"""The public start page."""
+"""The public start page; ``bp`` in ``blueprint``, the view in ``views_home``."""
 
 from __future__ import annotations
 
-from flask import Blueprint
-from flask import render_template
-
-bp = Blueprint("main", __name__)
-
-
-@bp.get("/")
-def index() -> str:
-    """Who we are and where each audience goes."""
-    return render_template("main/index.html")
+from web.main import views_home as views_home
+from web.main.blueprint import bp as bp

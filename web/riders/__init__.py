@@ -1,9 +1,9 @@
-"""Riders: self-registration and the personal page behind their link (no account)."""
+"""Riders: self-registration and the personal page behind their link (no account).
+
+``bp`` lives in ``blueprint``; each ``views_*`` module attaches its routes to it.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint
-
-bp = Blueprint("riders", __name__)
-
-from web.riders import views as views  # noqa: E402
+from web.riders import views_personal as views_personal
+from web.riders.blueprint import bp as bp

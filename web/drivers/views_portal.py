@@ -30,7 +30,7 @@ from matcher.queries.schedules import driver_days
 from web.auth import current_account
 from web.auth import driver_required
 from web.db import get_session
-from web.drivers import bp
+from web.drivers.blueprint import bp
 from web.settings import current_settings
 
 DAYS_SHOWN = 8

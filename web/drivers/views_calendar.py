@@ -35,8 +35,8 @@ from matcher.queries.schedules import StopView
 from web.auth import current_account
 from web.auth import driver_required
 from web.db import get_session
-from web.drivers import bp
-from web.drivers.portal import today
+from web.drivers.blueprint import bp
+from web.drivers.views_portal import today
 from web.settings import current_settings
 
 

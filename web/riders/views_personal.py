@@ -33,7 +33,7 @@ from matcher.queries.rider_page import upcoming_rides
 from web.db import get_session
 from web.errors import translate_domain_error
 from web.i18n import current_language
-from web.riders import bp
+from web.riders.blueprint import bp
 from web.riders.choices import fill_choices
 from web.riders.choices import fill_from_need
 from web.riders.choices import map_center

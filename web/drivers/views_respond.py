@@ -18,7 +18,7 @@ from matcher.plans import responses
 from matcher.plans.route_tokens import route_for_token
 from matcher.queries.schedules import driver_day
 from web.db import get_session
-from web.drivers import bp
+from web.drivers.blueprint import bp
 from web.errors import translate_domain_error
 from web.settings import current_settings
 

@@ -1,0 +1,7 @@
+"""The drivers' blueprint object, apart from the views so view modules can import it."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+bp = Blueprint("drivers", __name__, url_prefix="/driver")
