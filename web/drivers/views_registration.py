@@ -23,8 +23,8 @@ from web.db import get_session
 from web.drivers.blueprint import bp
 from web.drivers.forms import DriverForm
 from web.i18n import current_language
+from web.riders.choices import attach_error
 from web.riders.choices import gazetteer
-from web.riders.views_personal import attach_error
 from web.security import limiter
 from web.security import public_form_limit
 from web.settings import current_settings

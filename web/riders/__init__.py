@@ -6,4 +6,5 @@
 from __future__ import annotations
 
 from web.riders import views_personal as views_personal
+from web.riders import views_registration as views_registration
 from web.riders.blueprint import bp as bp

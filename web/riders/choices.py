@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 from wtforms.fields.choices import SelectChoice
 
+from matcher.errors import ValidationError as DomainValidationError
 from matcher.models import NeedPurpose
 from matcher.models import Place
 from matcher.models import PlaceKind
@@ -18,6 +19,7 @@ from matcher.people.registration import AddressInput
 from matcher.people.registration import NeedInput
 from matcher.people.registration import RiderRegistration
 from matcher.people.registration import RotationWeekInput
+from web.errors import translate_domain_error
 from web.riders.forms import NeedForm
 from web.riders.forms import RiderForm
 
@@ -162,3 +164,29 @@ def map_center(session: Session) -> tuple[float, float]:
     if row[0] is None:
         return 51.16, 10.45  # the middle of Germany
     return round(float(row[0]), 5), round(float(row[1]), 5)
+
+
+# Domain field names that differ from the form's.
+FIELD_ALIASES = {
+    "home_village": "home_village",
+    "home_street": "home_street",
+    "home_map": "home_village",
+    "destination_place_id": "destination_place",
+    "destination_street": "destination_street",
+    "destination_village": "destination_town",
+    "via_place_id": "via_place",
+    "rotation": "rotation",
+    "rotation_anchor": "valid_from",
+    "weekdays": "weekdays",
+}
+
+
+def attach_error(form: NeedForm, error: DomainValidationError) -> None:
+    """Show a domain validation error next to its field (or at the top if it has none)."""
+    name = FIELD_ALIASES.get(error.field or "", error.field or "")
+    field = getattr(form, name, None) if name else None
+    message = translate_domain_error(error)
+    if field is not None and hasattr(field, "errors"):
+        field.errors = [*list(field.errors), message]
+    else:
+        form.form_errors.append(message)
