@@ -1,4 +1,9 @@
-"""Local days and wall-clock times versus instants, daylight saving included.
+"""The district clock: now, today, and local days and wall-clock times versus instants.
+
+This is the only module that reads the wall clock (``utcnow``; a test enforces
+it), so tests freeze time in one place with time-machine and "today" means the
+district's day everywhere, never the server's: at 00:30 in Berlin (23:30 UTC)
+it is already tomorrow.
 
 Recurring times (a shift starts at 06:00) are local wall-clock times on a local
 day; the database stores instants in UTC and the solver counts real seconds
@@ -14,6 +19,16 @@ from zoneinfo import ZoneInfo
 
 BERLIN = ZoneInfo("Europe/Berlin")
 """The service's time zone: every district we serve is in Germany."""
+
+
+def utcnow() -> dt.datetime:
+    """The current instant, timezone-aware in UTC."""
+    return dt.datetime.now(dt.UTC)
+
+
+def today(tz: dt.tzinfo = BERLIN) -> dt.date:
+    """The district's calendar day now (``Settings.tz``), not the server's."""
+    return utcnow().astimezone(tz).date()
 
 
 def local_instant(day: dt.date, t: dt.time, tz: dt.tzinfo = BERLIN) -> dt.datetime:

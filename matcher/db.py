@@ -61,11 +61,6 @@ class UTCDateTime(sa.types.TypeDecorator[dt.datetime]):
         return value.astimezone(dt.UTC)
 
 
-def utcnow() -> dt.datetime:
-    """The current instant, timezone-aware."""
-    return dt.datetime.now(dt.UTC)
-
-
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """Create an engine; on SQLite turn on foreign keys and a busy timeout."""
     if url.startswith("sqlite"):

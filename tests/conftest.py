@@ -4,10 +4,16 @@ The suite runs on SQLite by default. Set ``MATCHER_TEST_DATABASE_URL`` (for
 example ``postgresql+psycopg://postgres@127.0.0.1:5432/test``) to run it on
 PostgreSQL: each run then works in a schema of its own, dropped at the end, so
 two runs on one server never see each other's rows.
+
+Set ``MATCHER_TEST_CLOCK`` to run the whole suite with the wall clock frozen
+(ticking on from there): ``23:30`` is 23:30 UTC on today's UTC date (00:30 or
+01:30 of the next day in Berlin), ``12:00`` noon; a full ISO instant such as
+``2026-06-01T23:30:00+00:00`` works too. No test may depend on which.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import uuid
 from collections.abc import Iterator
@@ -15,6 +21,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+import time_machine
 from sqlalchemy.engine import Engine
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
@@ -22,6 +29,38 @@ from sqlalchemy.orm import Session
 from matcher.db import make_engine
 
 TEST_DATABASE_ENV = "MATCHER_TEST_DATABASE_URL"
+TEST_CLOCK_ENV = "MATCHER_TEST_CLOCK"
+_frozen_clock: list[time_machine.travel] = []
+
+
+def frozen_instant(value: str) -> dt.datetime:
+    """``HH:MM`` (UTC, on today's UTC date) or an ISO instant, as an aware datetime."""
+    if len(value) <= 5:
+        hour, minute = (int(part) for part in value.split(":"))
+        return dt.datetime.now(dt.UTC).replace(hour=hour, minute=minute, second=0, microsecond=0)
+    instant = dt.datetime.fromisoformat(value)
+    return instant if instant.tzinfo else instant.replace(tzinfo=dt.UTC)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Freeze the wall clock before collection when ``MATCHER_TEST_CLOCK`` asks for it."""
+    value = os.environ.get(TEST_CLOCK_ENV)
+    if value and not _frozen_clock:
+        traveller = time_machine.travel(frozen_instant(value), tick=True)
+        traveller.start()
+        _frozen_clock.append(traveller)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """Let the clock go again."""
+    while _frozen_clock:
+        _frozen_clock.pop().stop()
+
+
+def pytest_report_header(config: pytest.Config) -> str | None:
+    """Say in the header which instant the clock was frozen at, if any."""
+    value = os.environ.get(TEST_CLOCK_ENV)
+    return f"wall clock frozen at {frozen_instant(value).isoformat()} (ticking)" if value else None
 
 
 class TestDatabase:

@@ -1,6 +1,7 @@
 """Imports point one way: web -> matcher -> solver; OR-Tools lives in one module.
 
 The solver stays pure (no network I/O), and callers use its public API only.
+The wall clock is read in ``matcher/clock.py`` only.
 """
 
 from __future__ import annotations
@@ -85,3 +86,34 @@ def test_ortools_is_imported_in_one_module_only() -> None:
         if "ortools" in imported_top_levels(path)
     )
     assert importers == ["solver/_ortools.py"]
+
+
+WALL_CLOCK_READS = {("date", "today"), ("datetime", "today"), ("datetime", "now")}
+WALL_CLOCK_READS |= {("datetime", "utcnow"), ("time", "time"), ("time", "time_ns")}
+"""(object, method) calls that read the wall clock; ``time.monotonic`` measures durations only."""
+
+
+def wall_clock_reads(path: Path) -> list[str]:
+    """``date.today()``, ``dt.datetime.now(...)`` and the like, as ``line: call``."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    found = []
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+            continue
+        owner = node.func.value
+        name = owner.attr if isinstance(owner, ast.Attribute) else getattr(owner, "id", None)
+        if (name, node.func.attr) in WALL_CLOCK_READS:
+            found.append(f"{node.lineno}: {name}.{node.func.attr}()")
+    return found
+
+
+def test_the_wall_clock_is_read_in_matcher_clock_only() -> None:
+    offenders = {
+        str(path.relative_to(ROOT)): wall_clock_reads(path)
+        for package in ("solver", "matcher", "web")
+        for path in (ROOT / package).rglob("*.py")
+        if wall_clock_reads(path) and path != ROOT / "matcher" / "clock.py"
+    }
+    assert offenders == {}
+    reads = [call.split(": ")[1] for call in wall_clock_reads(ROOT / "matcher" / "clock.py")]
+    assert reads == ["datetime.now()"]

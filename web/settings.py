@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from flask import current_app
 
+from matcher import clock
 from matcher.settings import Settings
 
 
@@ -14,3 +17,8 @@ def current_settings() -> Settings:
         settings = Settings.from_mapping(current_app.config)
         current_app.extensions["matcher.settings"] = settings
     return settings
+
+
+def today() -> dt.date:
+    """Today in the district of the current app (``matcher.clock``), not the server's date."""
+    return clock.today(current_settings().tz)

@@ -19,8 +19,7 @@ from dataclasses import field
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from matcher.clock import local_day
-from matcher.db import utcnow
+from matcher import clock
 from matcher.demo.demand import DemandContext
 from matcher.demo.demand import make_needs
 from matcher.demo.gazetteer import MUNICIPALITIES
@@ -134,7 +133,7 @@ def load_demo(
     if not _is_empty(session):
         return DemoSummary(False, "The database is not empty; the demo district was not loaded.")
 
-    today = today or local_day(utcnow())
+    today = today or clock.today()
     rng = random.Random(seed)
     monday = today - dt.timedelta(days=today.weekday())
     logins, admin = _coordinators(session, rng)

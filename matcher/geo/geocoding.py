@@ -28,7 +28,7 @@ from typing import Protocol
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from matcher.db import utcnow
+from matcher.clock import utcnow
 from matcher.models import GeocodeCacheEntry
 from matcher.models import GeocodeStatus
 from matcher.models import Place

@@ -35,10 +35,10 @@ from sqlalchemy.orm import Session
 
 from matcher.clock import local_day
 from matcher.clock import local_instant
+from matcher.clock import utcnow
 from matcher.db import make_engine
 from matcher.db import make_session_factory
 from matcher.db import session_scope
-from matcher.db import utcnow
 from matcher.demand import trips
 from matcher.errors import MatcherError
 from matcher.jobs.scheduler_lock import LeaseLock

@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
-from matcher.db import utcnow
+from matcher.clock import utcnow
 from matcher.models import SchedulerLock
 
 LOCK_NAME = "scheduler"

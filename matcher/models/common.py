@@ -21,8 +21,8 @@ from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import Session
 from sqlalchemy.orm import mapped_column
 
+from matcher.clock import utcnow
 from matcher.db import UTCDateTime
-from matcher.db import utcnow
 from matcher.errors import N_
 from matcher.errors import ValidationError
 

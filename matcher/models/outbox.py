@@ -17,9 +17,9 @@ from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import mapped_column
 from sqlalchemy.orm import validates
 
+from matcher.clock import utcnow
 from matcher.db import Base
 from matcher.db import UTCDateTime
-from matcher.db import utcnow
 from matcher.errors import N_
 from matcher.models.common import check_int_range
 from matcher.models.common import enum_type

@@ -21,9 +21,9 @@ from sqlalchemy.orm import mapped_column
 from sqlalchemy.orm import relationship
 from sqlalchemy.orm import validates
 
+from matcher.clock import utcnow
 from matcher.db import Base
 from matcher.db import UTCDateTime
-from matcher.db import utcnow
 from matcher.errors import N_
 from matcher.models.common import MAX_SEATS
 from matcher.models.common import check_int_range

@@ -15,9 +15,9 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import mapped_column
 
+from matcher.clock import utcnow
 from matcher.db import Base
 from matcher.db import UTCDateTime
-from matcher.db import utcnow
 from matcher.models.common import enum_type
 
 

@@ -7,7 +7,7 @@ from functools import cache
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from matcher.db import utcnow
+from matcher.clock import utcnow
 from matcher.errors import N_
 from matcher.errors import Conflict
 from matcher.errors import ValidationError

@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from matcher import audit as audit_log
-from matcher.db import utcnow
+from matcher.clock import utcnow
 from matcher.errors import N_
 from matcher.errors import NotFound
 from matcher.errors import ValidationError

@@ -20,7 +20,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from matcher import audit as audit_log
-from matcher.db import utcnow
+from matcher.clock import today
+from matcher.clock import utcnow
 from matcher.demand.recurrence import need_occurs_on
 from matcher.demand.recurrence import pattern_from_need
 from matcher.demand.trip_release import release_trips
@@ -346,7 +347,7 @@ def update_need(
         _apply_need(session, need, data)
     need.status = NeedStatus.PENDING
     session.flush()
-    release_trips(session, need.id, _today(settings))
+    release_trips(session, need.id, today(settings.tz))
     return need
 
 
@@ -355,7 +356,7 @@ def pause_day(
 ) -> NeedPause:
     """The rider does not need the ride on ``day``; that day's open trips are cancelled."""
     need = rider_need(session, rider_id, need_id)
-    if day < _today(settings):
+    if day < today(settings.tz):
         raise ValidationError(N_("A day in the past cannot be paused."), field="day")
     if need.status == NeedStatus.CANCELLED or need_occurs_on(pattern_from_need(need), day) is None:
         raise ValidationError(N_("There is no ride on this day to pause."), field="day")
@@ -371,7 +372,7 @@ def cancel_need(session: Session, rider_id: int, need_id: int, settings: Setting
     need = rider_need(session, rider_id, need_id)
     need.status = NeedStatus.CANCELLED
     session.flush()
-    release_trips(session, need.id, _today(settings))
+    release_trips(session, need.id, today(settings.tz))
     return need
 
 
@@ -423,10 +424,6 @@ def _anonymise_place(place: Place) -> None:
     place.lat = place.lon = None
     place.street = None
     place.name = place.municipality or "—"
-
-
-def _today(settings: Settings) -> dt.date:
-    return utcnow().astimezone(settings.tz).date()
 
 
 def driver_by_id(session: Session, driver_id: int) -> Driver:

@@ -31,7 +31,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 import solver
-from matcher.db import utcnow
+from matcher.clock import utcnow
 from matcher.demand.trips import generate_trips
 from matcher.errors import N_
 from matcher.errors import Conflict

@@ -20,7 +20,7 @@ from dataclasses import field
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from matcher.db import utcnow
+from matcher.clock import utcnow
 from matcher.demand.one_off import add_one_off_trip as add_one_off_trip
 from matcher.errors import N_
 from matcher.errors import InvalidTransition

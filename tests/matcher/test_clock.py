@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 
+from matcher import clock
 from matcher.clock import BERLIN
 from matcher.clock import day_length_seconds
 from matcher.clock import instant_at_seconds
@@ -115,3 +116,10 @@ def test_naive_instants_are_refused() -> None:
 def test_local_day_near_midnight() -> None:
     """23:30 UTC on 28 March is already 29 March in Berlin."""
     assert local_day(utc(2026, 3, 28, 23, 30)) == SPRING
+
+
+def test_today_is_the_districts_day_not_the_servers(time_machine) -> None:  # type: ignore[no-untyped-def]
+    time_machine.move_to(dt.datetime(2027, 1, 14, 23, 30, tzinfo=dt.UTC), tick=False)
+    assert clock.utcnow() == dt.datetime(2027, 1, 14, 23, 30, tzinfo=dt.UTC)
+    assert clock.today() == dt.date(2027, 1, 15)  # 00:30 in Berlin
+    assert clock.today(dt.UTC) == dt.date(2027, 1, 14)

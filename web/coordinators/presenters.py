@@ -71,11 +71,6 @@ def local_datetime(instant: dt.datetime | None) -> str:
     return instant.astimezone(current_settings().tz).strftime("%Y-%m-%d %H:%M")
 
 
-def today() -> dt.date:
-    """Today in the district."""
-    return dt.datetime.now(current_settings().tz).date()
-
-
 def minutes(seconds: float | None) -> str:
     """Whole minutes, or an empty string."""
     return "" if seconds is None else f"{round(seconds / 60):d}"

@@ -17,10 +17,10 @@ from web.auth import coordinator_required
 from web.auth import current_account
 from web.coordinators.blueprint import bp
 from web.coordinators.forms import ButtonForm
-from web.coordinators.presenters import today
 from web.db import get_session
 from web.errors import translate_domain_error
 from web.settings import current_settings
+from web.settings import today
 
 DASHBOARD_DAYS = 14
 

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.wrappers import Response
 
-from matcher.db import utcnow
+from matcher.clock import utcnow
 from matcher.errors import Conflict
 from matcher.errors import InvalidTransition
 from matcher.errors import NotFound

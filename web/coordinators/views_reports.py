@@ -12,9 +12,9 @@ from matcher.queries import district_figures
 from matcher.queries import overview
 from web.auth import coordinator_required
 from web.coordinators.blueprint import bp
-from web.coordinators.presenters import today
 from web.db import get_session
 from web.settings import current_settings
+from web.settings import today
 
 AUDIT_PAGE_SIZE = 200
 

@@ -46,6 +46,7 @@ from web.riders.forms import TOO_LONG
 from web.riders.forms import WEEKDAY_CHOICES
 from web.riders.forms import MultiCheckboxField
 from web.riders.forms import OptionalInt
+from web.settings import today
 
 TIME_FORMATS = ["%H:%M", "%H:%M:%S"]
 DRIVING_MINUTES = [60, 90, 120, 180, 240, 300, 360, 480, 600]
@@ -273,7 +274,7 @@ class ExceptionForm(FlaskForm):
         """Not before the first day, not in the past."""
         if self.first_day.data and field.data and field.data < self.first_day.data:
             raise ValidationError(_l("The last day must not be before the first day."))
-        if field.data and field.data < dt.date.today():
+        if field.data and field.data < today():
             raise ValidationError(_l("This day is in the past."))
 
     def validate_start(self, field: Field) -> None:

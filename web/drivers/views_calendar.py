@@ -23,7 +23,7 @@ from flask_wtf import FlaskForm
 from icalendar import Calendar
 from icalendar import Event
 
-from matcher.db import utcnow
+from matcher.clock import utcnow
 from matcher.models import Driver
 from matcher.models import RouteStatus
 from matcher.people.calendar_links import driver_for_calendar_token
@@ -36,8 +36,8 @@ from web.auth import current_account
 from web.auth import driver_required
 from web.db import get_session
 from web.drivers.blueprint import bp
-from web.drivers.views_portal import today
 from web.settings import current_settings
+from web.settings import today
 
 
 class CalendarForm(FlaskForm):

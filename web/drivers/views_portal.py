@@ -7,7 +7,6 @@ another driver's route id gives 404 (the service does not reveal it exists).
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from flask import current_app
@@ -19,8 +18,7 @@ from flask import url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from matcher.clock import local_day
-from matcher.db import utcnow
+from matcher.clock import utcnow
 from matcher.errors import N_
 from matcher.errors import ValidationError
 from matcher.people.phones import display_phone
@@ -32,13 +30,9 @@ from web.auth import driver_required
 from web.db import get_session
 from web.drivers.blueprint import bp
 from web.settings import current_settings
+from web.settings import today
 
 DAYS_SHOWN = 8
-
-
-def today() -> dt.date:
-    """The district's local date now."""
-    return local_day(utcnow(), current_settings().tz)
 
 
 def map_data(day: DriverDay) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from flask import request
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 
-from matcher.db import utcnow
+from matcher.clock import utcnow
 from matcher.errors import NotFound
 from matcher.plans import responses
 from matcher.plans.route_tokens import route_for_token

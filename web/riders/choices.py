@@ -22,6 +22,7 @@ from matcher.people.registration import RotationWeekInput
 from web.errors import translate_domain_error
 from web.riders.forms import NeedForm
 from web.riders.forms import RiderForm
+from web.settings import today
 
 ROTATION_LABELS = ("week 1", "week 2", "week 3")
 
@@ -86,7 +87,7 @@ def need_input(form: NeedForm) -> NeedInput:
             for i, e in enumerate(entries)
         )
     dates = tuple(getattr(form, "parsed_dates", []))
-    valid_from: dt.date = form.valid_from.data or (dates[0] if dates else dt.date.today())
+    valid_from: dt.date = form.valid_from.data or (dates[0] if dates else today())
     return NeedInput(
         purpose=NeedPurpose(form.purpose.data),
         valid_from=valid_from,

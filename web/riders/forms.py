@@ -46,6 +46,7 @@ from matcher.models import NeedPurpose
 from matcher.models import ScheduleKind
 from matcher.people.phones import normalise_phone
 from web.errors import translate_domain_error
+from web.settings import today
 
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 NOT_AN_EMAIL = _l("This does not look like an e-mail address.")
@@ -316,7 +317,7 @@ class NeedForm(FlaskForm):
             raise ValidationError(_l("Please give at least one date."))
         if len(set(days)) > MAX_DATES:
             raise ValidationError(_l("At most %(count)s dates, please.", count=MAX_DATES))
-        if min(days) < dt.date.today():
+        if min(days) < today():
             raise ValidationError(_l("Please give only dates from today on."))
         self.parsed_dates = sorted(set(days))
 

@@ -7,8 +7,6 @@ the token belongs to, so one rider's link can never reach another's data.
 
 from __future__ import annotations
 
-import datetime as dt
-
 import segno
 from babel.dates import get_day_names
 from flask import abort
@@ -21,7 +19,6 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from matcher.db import utcnow
 from matcher.errors import ValidationError as DomainValidationError
 from matcher.models import Rider
 from matcher.people import registration
@@ -41,10 +38,7 @@ from web.riders.forms import ButtonForm
 from web.riders.forms import NeedForm
 from web.riders.forms import PauseForm
 from web.settings import current_settings
-
-
-def _today() -> dt.date:
-    return utcnow().astimezone(current_settings().tz).date()
+from web.settings import today
 
 
 def _rider_or_404(token: str) -> Rider:
@@ -64,7 +58,7 @@ def me(token: str) -> str:
     """The personal page: needs, next days (pause one), published rides, actions."""
     rider = _rider_or_404(token)
     session = get_session()
-    today = _today()
+    day = today()
     link = url_for("riders.me", token=token, _external=True)
     return render_template(
         "riders/me.html",
@@ -73,8 +67,8 @@ def me(token: str) -> str:
         link=link,
         qr=qr_data_uri(link),
         welcome=request.args.get("welcome") == "1",
-        needs=[(n, next_days(n, today), paused_days(n, today)) for n in rider.needs],
-        rides=upcoming_rides(session, rider.id, today),
+        needs=[(n, next_days(n, day), paused_days(n, day)) for n in rider.needs],
+        rides=upcoming_rides(session, rider.id, day),
         phone=display_phone,
         icons=PURPOSE_ICONS,
         button=ButtonForm(),
@@ -111,7 +105,7 @@ def edit_need(token: str, need_id: int) -> str | Response:
         token=token,
         need=need,
         icons=PURPOSE_ICONS,
-        today=_today(),
+        today=today(),
     ), status  # type: ignore[return-value]
 
 
@@ -154,7 +148,7 @@ def erase(token: str) -> str | Response:
     form = ButtonForm()
     if form.validate_on_submit():
         session = get_session()
-        registration.erase_rider(session, rider.id, today=_today())
+        registration.erase_rider(session, rider.id, today=today())
         session.commit()
         return redirect(url_for("riders.erased"), 303)
     return render_template("riders/erase.html", token=token, form=form)

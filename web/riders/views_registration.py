@@ -6,8 +6,6 @@ Nothing here needs an account; on success the rider lands on the personal page
 
 from __future__ import annotations
 
-import datetime as dt
-
 from flask import current_app
 from flask import flash
 from flask import redirect
@@ -16,7 +14,6 @@ from flask import url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from matcher.db import utcnow
 from matcher.errors import ValidationError as DomainValidationError
 from matcher.people import registration
 from web.db import get_session
@@ -31,10 +28,7 @@ from web.riders.forms import RiderForm
 from web.security import limiter
 from web.security import public_form_limit
 from web.settings import current_settings
-
-
-def _today() -> dt.date:
-    return utcnow().astimezone(current_settings().tz).date()
+from web.settings import today
 
 
 def _welcome_composer(locale: str):  # type: ignore[no-untyped-def]
@@ -83,7 +77,7 @@ def register() -> str | Response:
         "riders/register.html",
         form=form,
         icons=PURPOSE_ICONS,
-        today=_today(),
+        today=today(),
         tile_url=current_app.config.get("TILE_URL", ""),
         tile_attribution=current_app.config.get("TILE_ATTRIBUTION", ""),
         map_center=map_center(session),

@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 import sqlalchemy as sa
 
+from matcher import clock
 from matcher.demand.recurrence import occurrences
 from matcher.demand.recurrence import pattern_from_need
 from matcher.errors import NotFound
@@ -28,7 +29,7 @@ from tests.factories import make_route
 from tests.factories import make_trip
 
 SETTINGS = Settings()
-TODAY = dt.datetime.now(dt.UTC).date()
+TODAY = clock.today()  # the district's day, as the services see it
 MONDAY = TODAY + dt.timedelta(days=7 - TODAY.weekday())
 
 

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
+from matcher.clock import BERLIN
 from matcher.models import ActorType
 from matcher.models import AuditEntry
 from matcher.models import PlanningRunStatus
@@ -19,10 +22,17 @@ from tests.factories import make_trip
 from web.coordinators.views_dashboard import DASHBOARD_DAYS
 
 DAY = dt.date(2026, 6, 2)
+ON_DAY = dt.datetime(2026, 6, 2, 9, 0, tzinfo=BERLIN)
+"""A morning on ``DAY`` in the district, for the pages that start from today."""
 
 
-def test_dashboard_lists_two_weeks_and_the_to_dos(coordinator_client, session, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    monkeypatch.setattr("web.coordinators.views_dashboard.today", lambda: DAY)
+@pytest.fixture()
+def on_day(time_machine):  # type: ignore[no-untyped-def]
+    """The clock on ``ON_DAY``, ticking; listed before the client so the login happens then."""
+    time_machine.move_to(ON_DAY)
+
+
+def test_dashboard_lists_two_weeks_and_the_to_dos(on_day, coordinator_client, session) -> None:  # type: ignore[no-untyped-def]
     make_trip(session, day=DAY)
     make_trip(session, day=DAY + dt.timedelta(days=1))
     make_plan(session, day=DAY, needs_attention=True)
@@ -40,9 +50,8 @@ def test_dashboard_lists_two_weeks_and_the_to_dos(coordinator_client, session, m
 
 
 def test_dashboard_shows_the_demand_of_days_not_planned_yet(
-    coordinator_client, session, monkeypatch
+    on_day, coordinator_client, session
 ) -> None:  # type: ignore[no-untyped-def]
-    monkeypatch.setattr("web.coordinators.views_dashboard.today", lambda: DAY)  # a Tuesday
     make_need(session)  # Monday to Friday, there and back
     make_need(session, pick_up_after=None)  # Monday to Friday, there only
     page = coordinator_client.get("/coordinator/").text
@@ -206,9 +215,8 @@ def test_audit_log_for_a_day_includes_changes_to_its_plans(
 
 
 def test_district_figures_show_demand_and_the_weekly_share_served(
-    coordinator_client, session, monkeypatch, demo_day
+    on_day, coordinator_client, session, demo_day
 ) -> None:  # type: ignore[no-untyped-def]
-    monkeypatch.setattr("web.coordinators.views_reports.today", lambda: DAY)
     make_need(session, purpose="course", origin=make_place(session, municipality="Hitzacker"))
     make_need(session, origin=make_place(session, municipality="Hitzacker"))
     make_need(session, origin=make_place(session, municipality="Gartow"))

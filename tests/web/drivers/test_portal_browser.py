@@ -24,10 +24,10 @@ from werkzeug.serving import make_server
 from matcher import migrate
 from matcher.clock import local_day
 from matcher.clock import local_instant
+from matcher.clock import utcnow
 from matcher.db import make_engine
 from matcher.db import make_session_factory
 from matcher.db import session_scope
-from matcher.db import utcnow
 from matcher.models import PlaceKind
 from matcher.models import Route
 from matcher.models import RouteStatus

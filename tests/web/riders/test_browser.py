@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from babel.support import Translations
 from werkzeug.serving import make_server
 
+from matcher import clock
 from matcher import migrate
 from matcher.db import make_engine
 from matcher.db import make_session_factory
@@ -38,7 +39,7 @@ RIDER_CONSENT = "I agree that Mitfahrnetz stores and uses my information to plan
 DRIVER_CONSENT = "I agree that Mitfahrnetz stores and uses my information to plan rides."
 PHONE = {"width": 360, "height": 740}
 DESKTOP = {"width": 1280, "height": 900}
-NEXT_MONDAY = dt.date.today() + dt.timedelta(days=7 - dt.date.today().weekday())
+NEXT_MONDAY = clock.today() + dt.timedelta(days=7 - clock.today().weekday())
 
 pytestmark = [
     pytest.mark.browser,

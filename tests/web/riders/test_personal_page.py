@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 import sqlalchemy as sa
 
+from matcher import clock
 from matcher.models import NeedStatus
 from matcher.models import PlanStatus
 from matcher.models import Rider
@@ -20,7 +21,7 @@ from tests.factories import make_trip
 from tests.web.riders.test_register import form_data
 from tests.web.riders.test_register import token_of
 
-TODAY = dt.date.today()
+TODAY = clock.today()  # the district's day, as the pages see it
 TOMORROW = TODAY + dt.timedelta(days=1)
 
 

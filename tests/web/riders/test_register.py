@@ -258,3 +258,15 @@ def test_map_point_instead_of_village(database_url, session, gazetteer, tmp_path
 
 def test_no_map_without_tiles(client, gazetteer):
     assert 'id="home-map"' not in client.get("/register/rider").get_data(as_text=True)
+
+
+def test_just_after_midnight_in_berlin_yesterday_is_past(client, session, gazetteer, time_machine):
+    """00:30 in Berlin is 23:30 UTC in winter: the district's day decides, not the server's."""
+    time_machine.move_to(dt.datetime(2027, 1, 14, 23, 30, tzinfo=dt.UTC))
+    one_off = {"schedule_kind": "dates", "weekdays": [], "valid_from": ""}
+    yesterday = form_data(gazetteer, dates="14.1.2027", **one_off)
+    response = client.post("/register/rider?lang=en", data=yesterday)
+    assert response.status_code == 422
+    assert 'id="dates-error"' in response.get_data(as_text=True)
+    today = form_data(gazetteer, dates="15.1.2027", **one_off)
+    assert client.post("/register/rider?lang=en", data=today).status_code == 303
