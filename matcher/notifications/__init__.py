@@ -1,7 +1,10 @@
 """Notifications: messages from translated templates, an outbox table, a sending worker.
 
-Every message is written to ``outbox`` in the same transaction as the change
-that caused it (``outbox.enqueue``, idempotent by key) and sent later by
-``outbox.send_pending`` through a transport (SMTP, an SMS gateway). Domain
-events that produce messages live in ``events``.
+Every message, e-mail or SMS, is rendered from ``templates/`` in the
+recipient's language (the same ``messages.po`` catalogs as the pages) and
+written to ``outbox`` by the one ``outbox.enqueue`` (idempotent by key), in the
+same transaction as the change that caused it; ``outbox.send_pending`` sends it
+later through a transport (SMTP, an SMS gateway). Events about plans live in
+``events``, the welcome and login links in ``accounts``, time-driven reminders
+in ``reminders``.
 """

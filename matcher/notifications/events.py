@@ -33,13 +33,14 @@ from matcher.queries.schedules import ride_of
 from matcher.settings import Settings
 
 
-def _url(settings: Settings, path: str) -> str:
+def site_url(settings: Settings, path: str) -> str:
+    """An absolute link into the site (``settings.base_url``), for messages."""
     return f"{settings.base_url.rstrip('/')}{path}"
 
 
 def coordinator_day_url(settings: Settings, day: dt.date) -> str:
     """The coordinators' page of ``day``."""
-    return _url(settings, f"/coordinator/days/{day.isoformat()}")
+    return site_url(settings, f"/coordinator/days/{day.isoformat()}")
 
 
 def send_to(
@@ -145,7 +146,7 @@ def _send_route_with_links(
         confirm_url=respond_url(settings.base_url, token, "confirm"),
         decline_url=respond_url(settings.base_url, token, "decline"),
         km=view.distance_km if view.distance_km is not None else "–",
-        portal_url=_url(settings, "/driver/"),
+        portal_url=site_url(settings, "/driver/"),
         **context,
     )
 

@@ -37,6 +37,8 @@ log = logging.getLogger(__name__)
 CLAIM_LEASE = dt.timedelta(minutes=15)
 """How long a claimed row may stay ``sending`` before it counts as interrupted."""
 MAX_BACKOFF = dt.timedelta(hours=6)
+SUBJECT_LENGTH = 200
+"""``OutboxMessage.subject`` holds this many characters."""
 
 
 def enqueue(
@@ -53,7 +55,9 @@ def enqueue(
 ) -> OutboxMessage | None:
     """Store a message unless one with ``key`` exists; return the new row or None (duplicate).
 
-    A savepoint absorbs the unique-key race with a concurrent transaction.
+    The one way to queue a message: a retried request or job that enqueues the
+    same event again stores nothing. A savepoint absorbs the unique-key race
+    with a concurrent transaction. A subject longer than the column is cut.
     """
     existing = session.scalar(sa.select(OutboxMessage).where(OutboxMessage.idempotency_key == key))
     if existing is not None:
@@ -62,7 +66,7 @@ def enqueue(
         idempotency_key=key,
         channel=channel,
         recipient=recipient,
-        subject=subject,
+        subject=subject[:SUBJECT_LENGTH] if subject is not None else None,
         body=body,
         locale=locale,
         related_type=related[0] if related else None,

@@ -10,7 +10,6 @@ next planning run reads; nothing is copied elsewhere.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -30,7 +29,7 @@ from matcher.models import Coordinator
 from matcher.models import Driver
 from matcher.models import DriverLoginToken
 from matcher.models import ExceptionKind
-from matcher.notifications.enqueue_email import enqueue_email
+from matcher.notifications.accounts import send_login_link
 from matcher.people.phones import normalise_phone
 from matcher.people.places import AddressInput
 from matcher.people.places import place_for_address
@@ -97,10 +96,6 @@ class DriverRegistered:
 
     driver: Driver
     location_to_check: bool
-
-
-LinkComposer = Callable[[str, Driver], tuple[str, str]]
-"""Turns the clear login token into (subject, body) in the driver's language."""
 
 
 def register_driver(
@@ -295,7 +290,6 @@ def issue_login_link(
     email: str,
     settings: Settings,
     *,
-    compose: LinkComposer | None = None,
     now: dt.datetime | None = None,
 ) -> str | None:
     """Make a login token and queue its e-mail; None if no active driver has this e-mail.
@@ -315,21 +309,7 @@ def issue_login_link(
             expires_at=now + LOGIN_LINK_LIFETIME,
         )
     )
-    if compose is not None:
-        subject, body = compose(token, driver)
-    else:
-        subject = "Mitfahrnetz login"
-        body = f"{settings.base_url.rstrip('/')}/driver/login/{token}"
-    enqueue_email(
-        session,
-        idempotency_key=f"driver-login:{token_hash}",
-        recipient=driver.email,
-        subject=subject,
-        body=body,
-        locale=driver.locale,
-        related_type="driver",
-        related_id=driver.id,
-    )
+    send_login_link(session, driver, token, token_hash, LOGIN_LINK_LIFETIME, settings, now)
     session.flush()
     return token
 

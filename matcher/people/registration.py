@@ -12,7 +12,6 @@ and are re-exported here.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -42,7 +41,7 @@ from matcher.models import PlaceKind
 from matcher.models import RideNeed
 from matcher.models import Rider
 from matcher.models import ScheduleKind
-from matcher.notifications.enqueue_email import enqueue_email
+from matcher.notifications.accounts import welcome_rider
 from matcher.people.drivers import DriverRegistered as DriverRegistered
 from matcher.people.drivers import DriverRegistration as DriverRegistration
 from matcher.people.drivers import ExceptionInput as ExceptionInput
@@ -160,16 +159,10 @@ class RiderRegistered:
     email_queued: bool = False
 
 
-WelcomeComposer = Callable[[str], tuple[str, str]]
-"""Turns the clear token into (subject, body) of the welcome e-mail, in the rider's language."""
-
-
 def register_rider(
     session: Session,
     registration: RiderRegistration,
     settings: Settings,
-    *,
-    compose_welcome: WelcomeComposer | None = None,
 ) -> RiderRegistered:
     """Create the rider, their need and places; queue the welcome e-mail if an address was given."""
     if not registration.consent:
@@ -205,20 +198,7 @@ def register_rider(
     need, dest_to_check = _new_need(session, rider, home, registration.need, settings)
     rider.location_to_check = home_to_check or dest_to_check
     session.flush()
-    queued = False
-    if rider.email and compose_welcome is not None:
-        subject, body = compose_welcome(token)
-        enqueue_email(
-            session,
-            idempotency_key=f"rider-welcome:{rider.id}",
-            recipient=rider.email,
-            subject=subject,
-            body=body,
-            locale=rider.locale,
-            related_type="rider",
-            related_id=rider.id,
-        )
-        queued = True
+    queued = welcome_rider(session, rider, token, settings, now) is not None
     return RiderRegistered(
         rider, need, token, rider.location_to_check, duplicate_of, email_queued=queued
     )

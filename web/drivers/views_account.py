@@ -15,15 +15,12 @@ from flask import redirect
 from flask import render_template
 from flask import request
 from flask import url_for
-from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import logout_user
 from werkzeug.wrappers import Response
 
 from matcher.errors import ValidationError as DomainValidationError
-from matcher.models import Driver
 from matcher.people import registration
-from matcher.people.drivers import LOGIN_LINK_LIFETIME
 from web.auth import current_account
 from web.auth import driver_required
 from web.auth import log_in_driver
@@ -54,16 +51,6 @@ def _after_login() -> str:
     return url_for("drivers.availability")
 
 
-def _compose_link(token: str, driver: Driver) -> tuple[str, str]:
-    with force_locale(driver.locale):
-        link = url_for("drivers.magic", token=token, _external=True)
-        minutes = int(LOGIN_LINK_LIFETIME.total_seconds() // 60)
-        return (
-            _("Your Mitfahrnetz login link"),
-            render_template("drivers/login_email.txt", link=link, minutes=minutes, driver=driver),
-        )
-
-
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(public_form_limit, methods=["POST"])
 def login() -> str | Response | tuple[str, int]:
@@ -72,9 +59,7 @@ def login() -> str | Response | tuple[str, int]:
     password_form = PasswordLoginForm(prefix="pw")
     session = get_session()
     if request.method == "POST" and "link-email" in request.form and link_form.validate():
-        registration.issue_login_link(
-            session, link_form.email.data, current_settings(), compose=_compose_link
-        )
+        registration.issue_login_link(session, link_form.email.data, current_settings())
         session.commit()
         return render_template("drivers/login_sent.html")
     if request.method == "POST" and "pw-email" in request.form and password_form.validate():

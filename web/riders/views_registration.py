@@ -31,16 +31,6 @@ from web.settings import current_settings
 from web.settings import today
 
 
-def _welcome_composer(locale: str):  # type: ignore[no-untyped-def]
-    def compose(token: str) -> tuple[str, str]:
-        link = url_for("riders.me", token=token, _external=True)
-        subject = _("Your personal Mitfahrnetz link")
-        body = render_template("riders/welcome_email.txt", link=link)
-        return subject, body
-
-    return compose
-
-
 @bp.route("/register/rider", methods=["GET", "POST"])
 @limiter.limit(public_form_limit, methods=["POST"])
 def register() -> str | Response:
@@ -54,7 +44,6 @@ def register() -> str | Response:
                 session,
                 rider_registration(form, current_language()),
                 current_settings(),
-                compose_welcome=_welcome_composer(current_language()),
             )
         except DomainValidationError as error:
             session.rollback()

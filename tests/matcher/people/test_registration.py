@@ -16,14 +16,12 @@ from matcher.models import AuditEntry
 from matcher.models import NeedPurpose
 from matcher.models import NeedStatus
 from matcher.models import OutboxMessage
-from matcher.models import PlaceKind
 from matcher.models import PlanStatus
 from matcher.models import Rider
 from matcher.models import ScheduleKind
 from matcher.models import TripStatus
 from matcher.people import registration as reg
 from matcher.settings import Settings
-from tests.factories import make_gazetteer_place
 from tests.factories import make_plan
 from tests.factories import make_route
 from tests.factories import make_trip
@@ -31,17 +29,6 @@ from tests.factories import make_trip
 SETTINGS = Settings()
 TODAY = clock.today()  # the district's day, as the services see it
 MONDAY = TODAY + dt.timedelta(days=7 - TODAY.weekday())
-
-
-@pytest.fixture()
-def places(session):
-    return {
-        "village": make_gazetteer_place(
-            session, name="Clenze", municipality="Clenze", postcode="29459"
-        ),
-        "employer": make_gazetteer_place(session, kind=PlaceKind.EMPLOYER, name="Pflegezentrum"),
-        "daycare": make_gazetteer_place(session, kind=PlaceKind.DAYCARE, name="Kita Sonnenschein"),
-    }
 
 
 def registration(places, **over) -> reg.RiderRegistration:
@@ -71,12 +58,7 @@ def registration(places, **over) -> reg.RiderRegistration:
 
 
 def test_register_rider_stores_only_the_token_hash(session, places):
-    done = reg.register_rider(
-        session,
-        registration(places),
-        SETTINGS,
-        compose_welcome=lambda t: ("Link", f"https://x/me/{t}"),
-    )
+    done = reg.register_rider(session, registration(places), SETTINGS)
     rider = done.rider
     assert len(done.token) >= 43  # 256 bits, url-safe
     assert done.token not in rider.token_hash
@@ -93,9 +75,7 @@ def test_register_rider_stores_only_the_token_hash(session, places):
 
 
 def test_no_email_no_outbox_row(session, places):
-    reg.register_rider(
-        session, registration(places, email=None), SETTINGS, compose_welcome=lambda t: ("s", t)
-    )
+    reg.register_rider(session, registration(places, email=None), SETTINGS)
     assert session.scalars(sa.select(OutboxMessage)).first() is None
 
 
@@ -244,9 +224,7 @@ def test_other_riders_need_is_not_found(session, places):
 
 
 def test_erase_rider_keeps_anonymous_statistics(session, places):
-    done = reg.register_rider(
-        session, registration(places), SETTINGS, compose_welcome=lambda t: ("s", t)
-    )
+    done = reg.register_rider(session, registration(places), SETTINGS)
     rider_id, token = done.rider.id, done.token
     reg.erase_rider(session, rider_id)
     session.expire_all()
