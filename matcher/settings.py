@@ -1,7 +1,8 @@
-"""The domain's settings as one frozen object, built from the web app's configuration.
+"""The domain's settings as one frozen object: the one place their defaults are written.
 
 Nothing in ``matcher`` reads Flask config or the environment; the unit of work (request,
-CLI command, job) passes a ``Settings`` in.
+CLI command, job) passes a ``Settings`` in. The web app starts its configuration from
+``Settings.config_defaults()``, so a default is never written twice.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ class Settings:
     half of ``change_weight``, so spreading alone never moves a rider of an approved plan."""
     geocoder: str = "offline"
     nominatim_url: str = ""
-    nominatim_user_agent: str = "mitfahrnetz/0.1"
+    nominatim_user_agent: str = "mitfahrnetz/0.1 (set NOMINATIM_USER_AGENT to your contact)"
     osrm_url: str = ""
     base_url: str = "http://127.0.0.1:5000"
     # Notifications and scheduled jobs (issue 6); times are local "HH:MM".
@@ -67,6 +68,11 @@ class Settings:
     def tz(self) -> ZoneInfo:
         """The district's time zone."""
         return ZoneInfo(self.timezone)
+
+    @classmethod
+    def config_defaults(cls) -> dict[str, Any]:
+        """Every field's default under its upper-case config key (``timezone`` -> ``TIMEZONE``)."""
+        return {field.name.upper(): field.default for field in dataclasses.fields(cls)}
 
     @classmethod
     def from_mapping(cls, config: Mapping[str, Any]) -> Settings:

@@ -11,6 +11,7 @@ from typing import Any
 
 from flask import Flask
 
+from matcher.settings import Settings
 from web.config import DefaultConfig
 
 SECRET_KEY_FILE = "secret_key"
@@ -21,7 +22,8 @@ def create_app(
 ) -> Flask:
     """Build the app.
 
-    Configuration, later wins: defaults, instance/config.py, ``MATCHER_*`` env, ``test_config``.
+    Configuration, later wins: the domain's defaults (``Settings``), the web's
+    (``DefaultConfig``), instance/config.py, ``MATCHER_*`` env, ``test_config``.
     """
     app = Flask(
         __name__,
@@ -37,6 +39,7 @@ def create_app(
 
 def configure(app: Flask, test_config: Mapping[str, Any] | None) -> None:
     """Load configuration in precedence order and fill in derived defaults."""
+    app.config.from_mapping(Settings.config_defaults())
     app.config.from_object(DefaultConfig)
     instance_path = Path(app.instance_path)
     instance_path.mkdir(parents=True, exist_ok=True)

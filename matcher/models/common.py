@@ -148,3 +148,13 @@ def _check_consistency_before_flush(session: Session, _context: Any, _instances:
         check = getattr(obj, "check_consistency", None)
         if check is not None:
             check()
+
+
+def check_child_seats(seats: int | None, child: int | None, booster: int | None) -> None:
+    """The child-seat rule, in one place: children in child or booster seats travel too.
+
+    Used by the need and the trip before each flush, and by the rider form to
+    show the same message next to the field; the tables' CHECK guards the rest.
+    """
+    if (child or 0) + (booster or 0) > (seats or 0):
+        fail(N_("There cannot be more children with seats than people travelling."), "child_seats")

@@ -28,6 +28,7 @@ from matcher.errors import N_
 from matcher.models.common import MAX_SEATS
 from matcher.models.common import Timestamped
 from matcher.models.common import check_aware
+from matcher.models.common import check_child_seats
 from matcher.models.common import check_int_range
 from matcher.models.common import check_text
 from matcher.models.common import enum_type
@@ -202,9 +203,8 @@ class RideNeed(Timestamped, Base):
         _check_times(self)
         if self.valid_from and self.valid_until and self.valid_until < self.valid_from:
             fail(N_("The end date must not be before the start date."), "valid_until")
-        seats, child, booster = self.seats_needed, self.child_seats, self.booster_seats
-        if seats is not None and (child or 0) + (booster or 0) > seats:
-            fail(N_("There cannot be more child seats and boosters than seats."), "child_seats")
+        if self.seats_needed is not None:
+            check_child_seats(self.seats_needed, self.child_seats, self.booster_seats)
         kind = self.schedule_kind or ScheduleKind.WEEKLY
         if kind != ScheduleKind.DATES and not self.weekdays:
             fail(N_("Choose at least one weekday."), "weekdays")
@@ -394,8 +394,7 @@ class Trip(Timestamped, Base):
         pickup, dropoff = self.earliest_pickup, self.latest_dropoff
         if pickup and dropoff and dropoff <= pickup:
             fail(N_("The drop-off must be after the pick-up."), "latest_dropoff")
-        if (self.child_seats or 0) + (self.booster_seats or 0) > (self.seats_needed or 0):
-            fail(N_("There cannot be more child seats and boosters than seats."), "child_seats")
+        check_child_seats(self.seats_needed, self.child_seats, self.booster_seats)
         if self.status == TripStatus.UNSERVED and not self.unserved_reason:
             fail(N_("An unserved trip needs a reason."), "unserved_reason")
         ends = (self.origin_id, self.destination_id)

@@ -44,6 +44,7 @@ from matcher.models import MAX_SEATS
 from matcher.models import MobilityNeed
 from matcher.models import NeedPurpose
 from matcher.models import ScheduleKind
+from matcher.models.common import check_child_seats
 from matcher.people.phones import normalise_phone
 from web.errors import translate_domain_error
 from web.settings import today
@@ -328,11 +329,10 @@ class NeedForm(FlaskForm):
 
     def validate_child_seats(self, field: Field) -> None:
         """Children with seats are counted among the people travelling."""
-        seats = self.seats_needed.data or 0
-        if (field.data or 0) + (self.booster_seats.data or 0) > seats:
-            raise ValidationError(
-                _l("There cannot be more children with seats than people travelling.")
-            )
+        try:
+            check_child_seats(self.seats_needed.data, field.data, self.booster_seats.data)
+        except DomainValidationError as error:
+            raise ValidationError(translate_domain_error(error)) from None
 
 
 class RiderForm(NeedForm):
