@@ -21,7 +21,6 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.wrappers import Response
 
-from matcher.clock import utcnow
 from matcher.errors import Conflict
 from matcher.errors import InvalidTransition
 from matcher.errors import NotFound
@@ -30,8 +29,8 @@ from matcher.models import DayPlan
 from matcher.models import NeedPurpose
 from matcher.models import PlanStatus
 from matcher.models import Trip
-from matcher.notifications import events
 from matcher.plans import lifecycle as plans
+from matcher.plans import publishing
 from matcher.queries import figures
 from matcher.queries import overview
 from web.auth import coordinator_required
@@ -312,21 +311,15 @@ def publish(plan_id: int) -> Page:
     results: list[plans.PublishResult] = []
 
     def change(session: Session) -> DayPlan:
-        result = plans.publish_plan(
-            session, plan_id, expected_row_version=form.row_version.data, actor_id=_actor()
-        )
-        results.append(result)
-        # Drivers get their (new or changed) routes with answer links; riders hear on confirmation.
-        events.notify_plan_published(
+        publication = publishing.publish(
             session,
-            result.plan,
-            current_settings(),
-            utcnow(),
-            superseded_plan_id=result.superseded_plan_id,
-            changed_driver_ids=result.changed_driver_ids,
-            changed_rider_ids=result.changed_rider_ids,
+            plan_id,
+            expected_row_version=form.row_version.data,
+            actor_id=_actor(),
+            settings=current_settings(),
         )
-        return result.plan
+        results.append(publication.result)
+        return publication.result.plan
 
     response = apply_edit(plan_id, form, change, _("The plan is published."))
     if not results or isinstance(response, tuple):
