@@ -1,7 +1,8 @@
 """Imports point one way: web -> matcher -> solver; OR-Tools lives in one module.
 
 The solver stays pure (no network I/O), and callers use its public API only.
-The wall clock is read in ``matcher/clock.py`` only.
+The wall clock is read in ``matcher/clock.py`` only. Services never commit: the
+web request or a job in ``matcher/jobs/`` owns the transaction.
 """
 
 from __future__ import annotations
@@ -117,3 +118,36 @@ def test_the_wall_clock_is_read_in_matcher_clock_only() -> None:
     assert offenders == {}
     reads = [call.split(": ")[1] for call in wall_clock_reads(ROOT / "matcher" / "clock.py")]
     assert reads == ["datetime.now()"]
+
+
+COMMITTERS = {"matcher/jobs", "matcher/db.py"}
+"""Where ``matcher`` may commit: jobs that own their sessions, and ``db.session_scope`` itself."""
+
+
+def commits(path: Path) -> list[str]:
+    """``x.commit()`` calls and ``session_scope(...)`` units of work, as ``line: call``."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    found = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        func = node.func
+        if isinstance(func, ast.Attribute) and func.attr == "commit":
+            found.append(f"{node.lineno}: .commit()")
+        elif getattr(func, "id", getattr(func, "attr", None)) == "session_scope":
+            found.append(f"{node.lineno}: session_scope()")
+    return found
+
+
+def test_services_never_commit() -> None:
+    def allowed(path: Path) -> bool:
+        relative = path.relative_to(ROOT).as_posix()
+        return any(relative == c or relative.startswith(c + "/") for c in COMMITTERS)
+
+    offenders = {
+        str(path.relative_to(ROOT)): commits(path)
+        for path in (ROOT / "matcher").rglob("*.py")
+        if commits(path) and not allowed(path)
+    }
+    assert offenders == {}
+    assert commits(ROOT / "matcher" / "jobs" / "planner_runs.py")  # the check sees real commits

@@ -25,10 +25,10 @@ from matcher.db import make_session_factory
 from matcher.demand.shifts import driver_shifts
 from matcher.demand.trips import generate_trips
 from matcher.demo import load_demo
+from matcher.jobs.planner_runs import execute_run
 from matcher.models import DayPlan
 from matcher.models import Trip
 from matcher.models import TripStatus
-from matcher.planning.runs import execute_run
 from matcher.planning.runs import request_run
 from matcher.planning.runs import run_status
 from matcher.queries.figures import plan_figures

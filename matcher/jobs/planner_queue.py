@@ -17,8 +17,8 @@ from typing import Protocol
 
 import redis
 
-from matcher.planning.runs import SessionFactory
-from matcher.planning.runs import execute_run
+from matcher.jobs.planner_runs import SessionFactory
+from matcher.jobs.planner_runs import execute_run
 from matcher.settings import Settings
 
 log = logging.getLogger(__name__)

@@ -41,6 +41,8 @@ from matcher.db import make_session_factory
 from matcher.db import session_scope
 from matcher.demand import trips
 from matcher.errors import MatcherError
+from matcher.jobs import outbox_sender
+from matcher.jobs import planner_runs
 from matcher.jobs.scheduler_lock import LeaseLock
 from matcher.models import DayPlan
 from matcher.models import PlanningRun
@@ -48,7 +50,6 @@ from matcher.models import PlanningRunStatus
 from matcher.models import PlanStatus
 from matcher.models.scheduler import JOBS_TABLE
 from matcher.notifications import events
-from matcher.notifications import outbox
 from matcher.notifications import reminders
 from matcher.notifications.reminders import parse_clock
 from matcher.notifications.transports import Transports
@@ -126,7 +127,7 @@ def plan_day(
         with session_scope(session_factory) as session:  # type: ignore[arg-type]
             trips.generate_trips(session, day, settings)
             run_id = runs.request_run(session, day, coordinator_id=None).id
-        runs.execute_run(session_factory, run_id, settings)
+        planner_runs.execute_run(session_factory, run_id, settings)
         with session_scope(session_factory) as session:  # type: ignore[arg-type]
             run = session.get(PlanningRun, run_id)
             if run is None or run.status != PlanningRunStatus.SUCCEEDED or not run.result_plan_id:
@@ -225,7 +226,7 @@ def send_outbox() -> None:
     """Send due messages."""
     _run(
         "send-outbox",
-        lambda c, now: outbox.send_pending(
+        lambda c, now: outbox_sender.send_pending(
             c.session_factory, c.transports, now, c.settings, clock=utcnow
         ),
     )

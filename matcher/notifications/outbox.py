@@ -1,8 +1,9 @@
 """The outbox: store a message once per event, send it at most once, retry with back-off.
 
 ``enqueue`` runs inside the caller's transaction (the message exists only if the
-change that caused it is committed) and is idempotent by key. ``send_pending``
-is the worker: it claims due rows in a short transaction of its own (``FOR
+change that caused it is committed) and is idempotent by key. The worker
+(``matcher.jobs.outbox_sender.send_pending``) claims due rows with
+``claim_due`` in a short transaction of its own (``FOR
 UPDATE SKIP LOCKED`` on PostgreSQL, a conditional ``UPDATE`` that only one
 worker can win everywhere), commits the claim, then sends, then records the
 outcome. Because the claim is committed before the send, two workers never send
@@ -16,20 +17,17 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from matcher.db import session_scope
 from matcher.models import OutboxChannel
 from matcher.models import OutboxMessage
 from matcher.models import OutboxStatus
 from matcher.notifications.transports import Outgoing
 from matcher.notifications.transports import TransportError
-from matcher.notifications.transports import Transports
 from matcher.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -145,7 +143,7 @@ def claim_due(session: Session, now: dt.datetime, limit: int) -> list[Outgoing]:
     return claimed
 
 
-def _record(
+def record_outcome(
     session: Session,
     row_id: int,
     error: TransportError | None,
@@ -177,7 +175,7 @@ def _record(
     return "retried"
 
 
-def _fail_interrupted(session: Session, now: dt.datetime) -> int:
+def fail_interrupted(session: Session, now: dt.datetime) -> int:
     result = session.execute(
         sa.update(OutboxMessage)
         .where(OutboxMessage.status == OutboxStatus.SENDING, OutboxMessage.next_attempt_at < now)
@@ -188,31 +186,3 @@ def _fail_interrupted(session: Session, now: dt.datetime) -> int:
         .execution_options(synchronize_session=False)
     )
     return int(result.rowcount)  # type: ignore[attr-defined]
-
-
-def send_pending(
-    session_factory: Callable[[], Session],
-    transports: Transports,
-    now: dt.datetime,
-    settings: Settings,
-    *,
-    clock: Callable[[], dt.datetime] | None = None,
-) -> SendReport:
-    """Send every due message once; each claim and each outcome is its own short transaction."""
-    clock = clock or (lambda: now)
-    with session_scope(session_factory) as session:  # type: ignore[arg-type]
-        interrupted = _fail_interrupted(session, now)
-        batch = claim_due(session, now, settings.outbox_batch_size)
-    counts = {"sent": 0, "retried": 0, "failed": 0}
-    for message in batch:
-        error: TransportError | None = None
-        try:
-            transports.for_channel(OutboxChannel(message.channel)).send(message)
-        except TransportError as exc:
-            error = exc
-        except Exception as exc:  # noqa: BLE001 - a broken transport must not strand the batch
-            log.exception("transport crashed on outbox %s", message.id)
-            error = TransportError(f"transport error: {exc!r}")
-        with session_scope(session_factory) as session:  # type: ignore[arg-type]
-            counts[_record(session, message.id, error, clock(), settings)] += 1
-    return SendReport(interrupted=interrupted, **counts)

@@ -1,38 +1,20 @@
-"""The planner off the request thread: request a run, execute it in a child process, report.
+"""Planner runs as the web sees them: request one, stop one, read its progress.
 
 ``request_run`` only records a queued ``PlanningRun`` (the view commits and
-hands the id to a ``PlannerQueue``). ``execute_run`` is the job body, with
-short transactions of its own so the web stays responsive:
-
-1. mark the run running;
-2. generate the day's trips (idempotent, committed) and build the problem from
-   the newest plan version (locks, previous assignments);
-3. solve in a child process (``spawn``): the search never holds the web's GIL,
-   and a stop request or a runaway search is ended by terminating the child;
-   progress (elapsed seconds, requests served so far, best objective) goes
-   into ``PlanningRun.progress`` a few times a second;
-4. store the result as a new draft version, in one transaction with the run's
-   success. A failure or a stop records ``failed`` / ``cancelled`` with a plain
-   message instead and writes no plan: earlier versions stay as they were.
+hands the id to a ``PlannerQueue``); the job that executes it, with short
+transactions of its own, is ``matcher.jobs.planner_runs.execute_run``. These
+functions flush and never commit: the caller's unit of work decides.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import logging
-import multiprocessing
-import time
-import traceback
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-import solver
 from matcher.clock import utcnow
-from matcher.demand.trips import generate_trips
 from matcher.errors import N_
 from matcher.errors import Conflict
 from matcher.errors import NotFound
@@ -41,28 +23,13 @@ from matcher.models import PlanningRun
 from matcher.models import PlanningRunStatus
 from matcher.models import PlanStatus
 from matcher.planning.problem import audit
-from matcher.planning.problem import build_problem
-from matcher.planning.problem import store_solution
-from matcher.settings import Settings
 
-log = logging.getLogger(__name__)
-
-SessionFactory = Callable[[], Session]
-SolveFunction = Callable[..., solver.Solution]
 ACTIVE = (PlanningRunStatus.QUEUED, PlanningRunStatus.RUNNING)
-PROGRESS_INTERVAL = 0.3
-"""Seconds between progress writes (and cancel checks)."""
-GRACE_SECONDS = 60.0
-"""Beyond the time limit, how long the child may take before it is stopped as hung."""
 
 FAILED_MESSAGE = N_(
     "The planner could not finish: {error} The earlier versions of the plan are unchanged."
 )
 CANCELLED_MESSAGE = N_("The planner was stopped. The earlier versions of the plan are unchanged.")
-
-
-class RunCancelled(Exception):
-    """The coordinator stopped the run."""
 
 
 @dataclass(frozen=True)
@@ -158,203 +125,3 @@ def run_status(session: Session, run_id: int) -> RunStatus:
         message_params=params,
         finished=run.status not in ACTIVE,
     )
-
-
-def _solve_child(problem: solver.Problem, params: solver.SolveParams, conn: Any, fn: Any) -> None:
-    """Child process body: solve, stream progress, send the solution or the error."""
-
-    def progress(p: solver.Progress) -> None:
-        conn.send(("progress", (p.elapsed_seconds, p.served, p.objective)))
-
-    try:
-        conn.send(("done", fn(problem, params, progress)))
-    except BaseException as exc:  # the parent records it; nothing else must escape
-        conn.send(("error", (type(exc).__name__, str(exc), traceback.format_exc())))
-    finally:
-        conn.close()
-
-
-def _update(session_factory: SessionFactory, run_id: int, **values: Any) -> PlanningRun:
-    """Write to the run in a short transaction of its own; returns the (detached) run."""
-    with session_factory() as session:
-        run = session.get(PlanningRun, run_id)
-        if run is None:
-            raise NotFound(N_("This planner run does not exist."))
-        for name, value in values.items():
-            setattr(run, name, value)
-        session.commit()
-        return run
-
-
-def _cancel_requested(session_factory: SessionFactory, run_id: int) -> bool:
-    """Whether a coordinator asked the run to stop, read on its own.
-
-    Kept apart from the progress write: when that write fails (SQLite busy),
-    a stop must still be seen at the next check, not after the whole search.
-    """
-    try:
-        with session_factory() as session:
-            query = sa.select(PlanningRun.cancel_requested).where(PlanningRun.id == run_id)
-            return bool(session.scalar(query))
-    except sa.exc.OperationalError as exc:
-        log.warning("planner run %s: stop request not read (%s)", run_id, exc)
-        return False
-
-
-def solve_in_child(
-    problem: solver.Problem,
-    params: solver.SolveParams,
-    on_progress: Callable[[dict[str, Any]], bool],
-    solve_function: SolveFunction = solver.solve,
-) -> solver.Solution:
-    """Solve in a spawned process; ``on_progress`` is called a few times a second and
-    returns False to stop the search (RunCancelled is raised then)."""
-    ctx = multiprocessing.get_context("spawn")
-    receiver, sender = ctx.Pipe(duplex=False)
-    proc = ctx.Process(
-        target=_solve_child, args=(problem, params, sender, solve_function), daemon=True
-    )
-    t0 = time.monotonic()
-    proc.start()
-    sender.close()
-    latest: dict[str, Any] = {"served": None, "best_objective": None}
-    deadline = t0 + params.time_limit_seconds + GRACE_SECONDS
-    try:
-        while True:
-            message = None
-            if receiver.poll(PROGRESS_INTERVAL):
-                try:
-                    message = receiver.recv()
-                except EOFError:
-                    raise RuntimeError("the planner process ended without an answer") from None
-            if message is not None and message[0] == "done":
-                return message[1]
-            if message is not None and message[0] == "error":
-                name, text, trace = message[1]
-                log.error("planner failed in child process:\n%s", trace)
-                raise RuntimeError(f"{name}: {text}" if text else name)
-            if message is not None:
-                _, served, objective = message[1]
-                latest = {"served": served, "best_objective": objective}
-            now = time.monotonic()
-            if not on_progress({"elapsed_seconds": round(now - t0, 2), **latest}):
-                raise RunCancelled
-            if now > deadline:
-                raise RuntimeError("the planner took far longer than its time limit")
-            if not proc.is_alive() and not receiver.poll():
-                raise RuntimeError("the planner process ended without an answer")
-    finally:
-        if proc.is_alive():
-            proc.terminate()
-        proc.join(5)
-        receiver.close()
-
-
-def execute_run(
-    session_factory: SessionFactory,
-    run_id: int,
-    settings: Settings,
-    *,
-    solve_function: SolveFunction = solver.solve,
-) -> None:
-    """Run the planner for ``run_id`` to the end (commits its own transactions).
-
-    ``solve_function`` (a module-level function, it is sent to the child
-    process) lets tests stand in for ``solver.solve``.
-    """
-    with session_factory() as session:
-        run = session.get(PlanningRun, run_id)
-        if run is None or run.status != PlanningRunStatus.QUEUED:
-            return
-        if run.cancel_requested:
-            _finish(
-                session_factory, run_id, PlanningRunStatus.CANCELLED, "stopped before it started"
-            )
-            return
-        other = session.scalar(
-            sa.select(PlanningRun.id).where(
-                PlanningRun.day == run.day,
-                PlanningRun.status == PlanningRunStatus.RUNNING,
-                PlanningRun.id != run_id,
-            )
-        )
-        if other is not None:  # two requests raced past request_run's check
-            _finish(
-                session_factory,
-                run_id,
-                PlanningRunStatus.FAILED,
-                "another planner run for this day is active.",
-            )
-            return
-        run.status = PlanningRunStatus.RUNNING
-        run.started_at = utcnow()
-        run.progress = {"phase": "preparing", "elapsed_seconds": 0.0}
-        day, base_plan_id, actor_id = run.day, run.base_plan_id, run.requested_by_id
-        session.commit()
-    try:
-        with session_factory() as session:
-            generate_trips(session, day, settings)
-            session.commit()
-            base = session.get(DayPlan, base_plan_id) if base_plan_id is not None else None
-            pi = build_problem(session, day, settings, base_plan=base)
-        requests = len(pi.problem.requests)
-        params = solver.SolveParams(
-            time_limit_seconds=float(settings.planner_time_limit_seconds),
-            solution_limit=settings.planner_solution_limit,
-            workers=settings.planner_workers,
-        )
-
-        def on_progress(values: dict[str, Any]) -> bool:
-            progress = {"phase": "solving", "requests": requests, **values}
-            try:
-                _update(session_factory, run_id, progress=progress)
-            except sa.exc.OperationalError as exc:  # e.g. SQLite busy: progress is best effort
-                log.warning("planner run %s: progress not written (%s)", run_id, exc)
-            return not _cancel_requested(session_factory, run_id)
-
-        solution = solve_in_child(pi.problem, params, on_progress, solve_function)
-        with session_factory() as session:
-            run = session.get(PlanningRun, run_id)
-            assert run is not None
-            if run.cancel_requested:
-                raise RunCancelled
-            base = session.get(DayPlan, base_plan_id) if base_plan_id is not None else None
-            plan = store_solution(session, pi, solution, base_plan=base, actor_id=actor_id)
-            run.status = PlanningRunStatus.SUCCEEDED
-            run.result_plan_id = plan.id
-            run.finished_at = utcnow()
-            run.progress = {
-                "phase": "done",
-                "requests": requests,
-                "served": len(solution.served_ids),
-                "best_objective": solution.objective.total,
-                "elapsed_seconds": round(solution.stats.wall_seconds, 2),
-            }
-            session.commit()
-    except RunCancelled:
-        _finish(session_factory, run_id, PlanningRunStatus.CANCELLED, "stopped by a coordinator")
-    except Exception as exc:
-        log.exception("planner run %s failed", run_id)
-        _finish(session_factory, run_id, PlanningRunStatus.FAILED, _plain(exc))
-
-
-def _plain(exc: Exception) -> str:
-    text = str(exc).strip() or type(exc).__name__
-    return (text if text.endswith(".") else text + ".")[:1000]
-
-
-def _finish(
-    session_factory: SessionFactory, run_id: int, status: PlanningRunStatus, error: str
-) -> None:
-    with session_factory() as session:
-        run = session.get(PlanningRun, run_id)
-        if run is None:
-            return
-        run.status = status
-        run.error = error
-        run.finished_at = utcnow()
-        if run.started_at is None:
-            run.started_at = run.finished_at
-        run.progress = {**(run.progress or {}), "phase": str(status)}
-        audit(session, None, f"planner.{status}", "planning_run", run_id, error=error)
-        session.commit()

@@ -72,7 +72,7 @@ def fake_planner(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-de
             session.commit()
 
     monkeypatch.setattr(jobs.trips, "generate_trips", generate)
-    monkeypatch.setattr(jobs.runs, "execute_run", execute)
+    monkeypatch.setattr(jobs.planner_runs, "execute_run", execute)
     return calls
 
 

@@ -19,12 +19,12 @@ from matcher.jobs.planner_queue import LocalPoolQueue
 from matcher.jobs.planner_queue import RedisQueue
 from matcher.jobs.planner_queue import make_queue
 from matcher.jobs.planner_queue import run_redis_worker
+from matcher.jobs.planner_runs import execute_run
 from matcher.models import DayPlan
 from matcher.models import PlanningRun
 from matcher.models import PlanningRunStatus
 from matcher.models import PlanStatus
 from matcher.planning.runs import cancel_run
-from matcher.planning.runs import execute_run
 from matcher.planning.runs import request_run
 from matcher.planning.runs import run_status
 from matcher.plans.lifecycle import approve_plan

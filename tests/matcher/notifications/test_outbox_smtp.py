@@ -18,12 +18,12 @@ from aiosmtpd.controller import Controller
 from sqlalchemy.orm import Session
 from sqlalchemy.orm import sessionmaker
 
+from matcher.jobs.outbox_sender import send_pending
 from matcher.models import OutboxChannel
 from matcher.models import OutboxMessage
 from matcher.models import OutboxStatus
 from matcher.notifications.outbox import claim_due
 from matcher.notifications.outbox import enqueue
-from matcher.notifications.outbox import send_pending
 from matcher.notifications.transports import LogSmsGateway
 from matcher.notifications.transports import Outgoing
 from matcher.notifications.transports import SmtpTransport
