@@ -22,6 +22,32 @@ def record(
     **details: object,
 ) -> AuditEntry:
     """Add an audit entry to the session; ``at`` defaults to now (the column's default)."""
+    return _add(session, actor_type, actor_id, action, entity_type, entity_id, details, at)
+
+
+def record_action(
+    session: Session,
+    actor_id: int | None,
+    action: str,
+    entity_type: str,
+    entity_id: int | None,
+    **details: object,
+) -> AuditEntry:
+    """Record who did what: a coordinator, or the system when ``actor_id`` is None."""
+    actor_type = ActorType.COORDINATOR if actor_id is not None else ActorType.SYSTEM
+    return _add(session, actor_type, actor_id, action, entity_type, entity_id, details, None)
+
+
+def _add(
+    session: Session,
+    actor_type: ActorType,
+    actor_id: int | None,
+    action: str,
+    entity_type: str,
+    entity_id: int | None,
+    details: dict[str, object],
+    at: dt.datetime | None,
+) -> AuditEntry:
     entry = AuditEntry(
         actor_type=actor_type,
         actor_id=actor_id,

@@ -6,6 +6,7 @@ import datetime as dt
 
 from sqlalchemy.orm import Session
 
+from matcher.audit import record_action
 from matcher.clock import local_instant
 from matcher.errors import N_
 from matcher.errors import NotFound
@@ -16,7 +17,6 @@ from matcher.models import Rider
 from matcher.models import Trip
 from matcher.models import TripDirection
 from matcher.models import TripStatus
-from matcher.planning.problem import audit
 from matcher.settings import Settings
 
 
@@ -80,6 +80,8 @@ def add_one_off_trip(
         trip.latest_pickup = trip.earliest_pickup + flex
     session.add(trip)
     session.flush()
-    audit(session, actor_id, "trip.create", "trip", trip.id, day=day.isoformat(), one_off=True)
+    record_action(
+        session, actor_id, "trip.create", "trip", trip.id, day=day.isoformat(), one_off=True
+    )
     session.flush()
     return trip

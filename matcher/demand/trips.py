@@ -209,14 +209,14 @@ def generate_trips(session: Session, day: dt.date, settings: Settings) -> TripGe
     ).all()
     desired: dict[tuple[int, TripDirection], dict[str, Any]] = {}
     for need in needs:
-        for direction, values in desired_trips(need, day, settings).items():
-            desired[(need.id, direction)] = values
-    existing = {
-        (t.need_id, t.direction): t
-        for t in session.scalars(
-            sa.select(Trip).where(Trip.day == day, Trip.need_id.is_not(None)).order_by(Trip.id)
-        )
-    }
+        for direction, wanted in desired_trips(need, day, settings).items():
+            desired[(need.id, direction)] = wanted
+    existing: dict[tuple[int, TripDirection], Trip] = {}
+    for t in session.scalars(
+        sa.select(Trip).where(Trip.day == day, Trip.need_id.is_not(None)).order_by(Trip.id)
+    ):
+        assert t.need_id is not None  # the query asks for need trips only
+        existing[(t.need_id, t.direction)] = t
     frozen = published_trip_ids(session, day) if existing else set()
     counts = {"created": 0, "updated": 0, "cancelled": 0, "unchanged": 0}
     for key in sorted(set(desired) | set(existing), key=lambda k: (k[0], str(k[1]))):

@@ -86,7 +86,7 @@ class DemoSummary:
 def demo_counts(session: Session) -> dict[str, int]:
     """Numbers of demo rows per kind, as shown in the summary."""
 
-    def count(stmt: sa.Select[tuple[int]]) -> int:
+    def count(stmt: sa.Select[int]) -> int:
         return int(session.scalar(stmt) or 0)
 
     demo_rider_ids = sa.select(Rider.id).where(Rider.is_demo)
@@ -389,10 +389,11 @@ def _riders(
     # The last registration repeats an earlier rider's phone number: the coordinator
     # sees it flagged as a possible duplicate instead of a silent second person.
     original, original_home = riders[rng.randrange(len(riders))]
+    duplicate_home = _address(rng, _town_key_of(original_home))
     duplicate = Rider(
         first_name=original.first_name,
         phone=original.phone,
-        home_place=_address(rng, _town_key_of(original_home)),
+        home_place=duplicate_home,
         languages=list(original.languages),
         consent_at=_instant(monday - dt.timedelta(days=3), 11, rng),
         privacy_notice_version=PRIVACY_NOTICE_VERSION,
@@ -402,7 +403,7 @@ def _riders(
         is_demo=True,
     )
     session.add(duplicate)
-    riders.append((duplicate, duplicate.home_place))
+    riders.append((duplicate, duplicate_home))
     return riders
 
 

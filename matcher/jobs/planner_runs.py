@@ -30,6 +30,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 import solver
+from matcher.audit import record_action
 from matcher.clock import utcnow
 from matcher.demand.trips import generate_trips
 from matcher.errors import N_
@@ -37,7 +38,6 @@ from matcher.errors import NotFound
 from matcher.models import DayPlan
 from matcher.models import PlanningRun
 from matcher.models import PlanningRunStatus
-from matcher.planning.problem import audit
 from matcher.planning.problem import build_problem
 from matcher.planning.problem import store_solution
 from matcher.settings import Settings
@@ -124,7 +124,8 @@ def solve_in_child(
                 except EOFError:
                     raise RuntimeError("the planner process ended without an answer") from None
             if message is not None and message[0] == "done":
-                return message[1]
+                solution: solver.Solution = message[1]
+                return solution
             if message is not None and message[0] == "error":
                 name, text, trace = message[1]
                 log.error("planner failed in child process:\n%s", trace)
@@ -252,5 +253,5 @@ def _finish(
         if run.started_at is None:
             run.started_at = run.finished_at
         run.progress = {**(run.progress or {}), "phase": str(status)}
-        audit(session, None, f"planner.{status}", "planning_run", run_id, error=error)
+        record_action(session, None, f"planner.{status}", "planning_run", run_id, error=error)
         session.commit()

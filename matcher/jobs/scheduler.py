@@ -199,7 +199,9 @@ def catch_up_planning() -> None:
     )
 
 
-def _in_session(work: Callable[[Session, Settings, dt.datetime], object]) -> Callable:
+def _in_session(
+    work: Callable[[Session, Settings, dt.datetime], object],
+) -> Callable[[JobContext, dt.datetime], object]:
     def run(ctx: JobContext, now: dt.datetime) -> object:
         with session_scope(ctx.session_factory) as session:  # type: ignore[arg-type]
             return work(session, ctx.settings, now)

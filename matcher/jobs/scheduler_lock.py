@@ -15,6 +15,7 @@ import datetime as dt
 import os
 import socket
 import uuid
+from typing import cast
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
@@ -23,6 +24,8 @@ from sqlalchemy.exc import IntegrityError
 from matcher.clock import utcnow
 from matcher.models import SchedulerLock
 
+_LOCKS = cast(sa.Table, SchedulerLock.__table__)
+"""The lock table in Core form: the lease is taken with conditional UPDATEs, not the ORM."""
 LOCK_NAME = "scheduler"
 
 
@@ -50,7 +53,7 @@ class LeaseLock:
     def acquire(self, now: dt.datetime | None = None) -> bool:
         """Take or renew the lease; False if another holder's lease is still running."""
         now = now or utcnow()
-        table = SchedulerLock.__table__
+        table = _LOCKS
         mine = table.c.holder == self.holder
         with self.engine.begin() as conn:
             result = conn.execute(
@@ -83,7 +86,7 @@ class LeaseLock:
     def renew(self, now: dt.datetime | None = None) -> bool:
         """Extend my lease; False if it was lost (expired and taken by someone else)."""
         now = now or utcnow()
-        table = SchedulerLock.__table__
+        table = _LOCKS
         with self.engine.begin() as conn:
             result = conn.execute(
                 table.update()
@@ -95,7 +98,7 @@ class LeaseLock:
     def release(self, now: dt.datetime | None = None) -> None:
         """Give the lease up at once (a standby process can take over on its next try)."""
         now = now or utcnow()
-        table = SchedulerLock.__table__
+        table = _LOCKS
         with self.engine.begin() as conn:
             conn.execute(
                 table.update()
@@ -109,7 +112,7 @@ class LeaseLock:
     def current_holder(self, now: dt.datetime | None = None) -> str | None:
         """Who holds an unexpired lease, if anyone."""
         now = now or utcnow()
-        table = SchedulerLock.__table__
+        table = _LOCKS
         with self.engine.connect() as conn:
             return conn.scalar(
                 sa.select(table.c.holder).where(table.c.name == self.name, table.c.expires_at > now)

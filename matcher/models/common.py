@@ -14,6 +14,8 @@ import datetime as dt
 import re
 from enum import StrEnum
 from typing import Any
+from typing import NoReturn
+from typing import TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy import event
@@ -33,6 +35,12 @@ E164 = re.compile(r"^\+[1-9][0-9]{6,14}$")
 LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}$")
 SHA256_HEX = re.compile(r"^[0-9a-f]{64}$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+# A check returns what it was given: a required column's validator gets and
+# returns a value, a nullable one's may get and return None.
+IntOrNone = TypeVar("IntOrNone", int, int | None)
+TextOrNone = TypeVar("TextOrNone", str, str | None)
+InstantOrNone = TypeVar("InstantOrNone", dt.datetime, dt.datetime | None)
 
 
 def enum_type(enum_cls: type[StrEnum], name: str) -> sa.Enum:
@@ -59,12 +67,12 @@ def _label(field: str) -> str:
     return field.replace("_id", "").replace("_", " ").capitalize()
 
 
-def fail(message: str, field: str | None = None, **params: Any) -> None:
+def fail(message: str, field: str | None = None, **params: Any) -> NoReturn:
     """Raise a :class:`ValidationError`."""
     raise ValidationError(message, field=field, **params)
 
 
-def check_int_range(field: str, value: Any, low: int, high: int | None = None) -> Any:
+def check_int_range(field: str, value: IntOrNone, low: int, high: int | None = None) -> IntOrNone:
     """Refuse non-integers and integers outside ``low..high`` (``None`` passes)."""
     if value is None:
         return value
@@ -83,7 +91,9 @@ def check_int_range(field: str, value: Any, low: int, high: int | None = None) -
     return value
 
 
-def check_text(field: str, value: Any, max_length: int, *, required: bool = False) -> Any:
+def check_text(
+    field: str, value: TextOrNone, max_length: int, *, required: bool = False
+) -> TextOrNone:
     """Strip surrounding blanks; refuse over-long text and (if required) empty text."""
     if value is None:
         if required:
@@ -102,14 +112,14 @@ def check_text(field: str, value: Any, max_length: int, *, required: bool = Fals
     return value
 
 
-def check_phone(field: str, value: Any) -> Any:
+def check_phone(field: str, value: TextOrNone) -> TextOrNone:
     """A phone number in E.164 (``+4958411234``); parsing user input is the form's job."""
     if value is not None and not E164.match(value):
         fail(N_("Please give the phone number in international form, e.g. +49 5841 1234."), field)
     return value
 
 
-def check_email(field: str, value: Any) -> Any:
+def check_email(field: str, value: TextOrNone) -> TextOrNone:
     """Lower-case and roughly check an e-mail address (``None`` passes)."""
     if value is None:
         return value
@@ -119,7 +129,7 @@ def check_email(field: str, value: Any) -> Any:
     return value
 
 
-def check_token_hash(field: str, value: Any) -> Any:
+def check_token_hash(field: str, value: TextOrNone) -> TextOrNone:
     """Only hashes are stored; refuse anything that is not 64 lowercase hex digits."""
     if value is not None and not SHA256_HEX.match(value):
         fail(N_("Internal error: a token must be stored as its SHA-256 hash."), field)
@@ -134,7 +144,7 @@ def check_languages(field: str, value: Any) -> list[str]:
     return sorted(set(codes))
 
 
-def check_aware(field: str, value: Any) -> Any:
+def check_aware(field: str, value: InstantOrNone) -> InstantOrNone:
     """Refuse naive datetimes early, with a message naming the field."""
     if value is not None and (value.tzinfo is None or value.utcoffset() is None):
         fail(N_("{name} must be a timezone-aware instant."), field, name=_label(field))

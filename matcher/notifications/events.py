@@ -254,7 +254,9 @@ def notify_coordinators(
     return sent
 
 
-def _previous_routes(session: Session, plan: DayPlan, superseded_plan_id: int | None) -> dict:
+def _previous_routes(
+    session: Session, plan: DayPlan, superseded_plan_id: int | None
+) -> dict[int, Route]:
     if superseded_plan_id is None:
         return {}
     old = session.get(DayPlan, superseded_plan_id)
@@ -289,7 +291,7 @@ def notify_plan_published(
             and changed_drivers is not None
             and (route.driver_id not in changed_drivers)
         )
-        if unchanged and old.status == RouteStatus.CONFIRMED:
+        if unchanged and old is not None and old.status == RouteStatus.CONFIRMED:
             route.status, route.responded_at = RouteStatus.CONFIRMED, old.responded_at or now
             if changed_rider_ids:
                 messages += _notify_changed_riders(
@@ -340,7 +342,11 @@ def _notify_changed_riders(
 
 
 def _notify_dropped_rides(
-    session: Session, plan: DayPlan, previous: dict, settings: Settings, now: dt.datetime
+    session: Session,
+    plan: DayPlan,
+    previous: dict[int, Route],
+    settings: Settings,
+    now: dt.datetime,
 ) -> int:
     kept = {s.trip_id for r in plan.routes for s in r.stops if s.trip_id}
     count = 0

@@ -32,7 +32,9 @@ def parse_clock(value: str) -> dt.time:
         raise ValueError(f"expected a time as HH:MM, got {value!r}") from exc
 
 
-def _published_routes(session: Session, day: dt.date, statuses: tuple[RouteStatus, ...]) -> list:
+def _published_routes(
+    session: Session, day: dt.date, statuses: tuple[RouteStatus, ...]
+) -> list[Route]:
     return list(
         session.scalars(
             sa.select(Route)

@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from dataclasses import field
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -29,15 +30,13 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm import selectinload
 
 import solver
-from matcher import audit as audit_log
+from matcher.audit import record_action
 from matcher.clock import day_length_seconds
 from matcher.clock import seconds_since_local_midnight
 from matcher.demand.shifts import DriverShift
 from matcher.demand.shifts import driver_shifts
 from matcher.demand.trips import is_night
 from matcher.geo.travel_times import travel_matrix
-from matcher.models import ActorType
-from matcher.models import AuditEntry
 from matcher.models import DayPlan
 from matcher.models import NeedPurpose
 from matcher.models import Place
@@ -175,7 +174,7 @@ def build_problem(
         )
         shift_by_vehicle[shift.vehicle_id] = shift
 
-    specs: list[dict] = []
+    specs: list[dict[str, Any]] = []
     not_located: list[int] = []
     trip_by_request: dict[str, int] = {}
     for trip in trips:
@@ -210,7 +209,7 @@ def build_problem(
     request_by_trip = {t: r for r, t in trip_by_request.items()}
     pi = PlanningInput(
         day=day,
-        problem=solver.Problem(vehicles, (), matrix),
+        problem=solver.Problem(tuple(vehicles), (), matrix),
         tz=tz,
         trip_by_request=trip_by_request,
         request_by_trip=request_by_trip,
@@ -232,11 +231,11 @@ def build_problem(
         for route in base_plan.routes:
             if route.locked:
                 for segment in segments(route):
-                    vid = vehicle_of_segment(pi, route.driver_id, segment)
-                    if vid is not None and visits.get(vid):
-                        locked_routes[vid] = visits[vid]
-                        for v in visits[vid]:
-                            _lock(specs, v.request_id, vid)
+                    segment_vid = vehicle_of_segment(pi, route.driver_id, segment)
+                    if segment_vid is not None and visits.get(segment_vid):
+                        locked_routes[segment_vid] = visits[segment_vid]
+                        for v in visits[segment_vid]:
+                            _lock(specs, v.request_id, segment_vid)
     weights = solver.Weights(
         travel_time=1,
         change=settings.change_weight if base_plan is not None else 0,
@@ -244,17 +243,17 @@ def build_problem(
         workload=settings.workload_weight,
     )
     problem = solver.Problem(
-        vehicles=vehicles,
-        requests=[solver.Request(**spec) for spec in specs],
+        vehicles=tuple(vehicles),
+        requests=tuple(solver.Request(**spec) for spec in specs),
         matrix=matrix,
         weights=weights,
-        previous=previous,
+        previous=tuple(previous),
         locked_routes=locked_routes,
     )
     return PlanningInput(**{**pi.__dict__, "problem": problem})
 
 
-def _lock(specs: list[dict], request_id: str, vehicle_id: str) -> None:
+def _lock(specs: list[dict[str, Any]], request_id: str, vehicle_id: str) -> None:
     for spec in specs:
         if spec["id"] == request_id:
             spec["locked_vehicle"] = vehicle_id
@@ -264,26 +263,6 @@ def next_version(session: Session, day: dt.date) -> int:
     """The version number a new plan of ``day`` gets."""
     latest = session.scalar(sa.select(sa.func.max(DayPlan.version)).where(DayPlan.day == day))
     return (latest or 0) + 1
-
-
-def audit(
-    session: Session,
-    actor_id: int | None,
-    action: str,
-    entity_type: str,
-    entity_id: int | None,
-    **details: object,
-) -> AuditEntry:
-    """Record who did what (a coordinator, or the system when ``actor_id`` is None)."""
-    return audit_log.record(
-        session,
-        actor_type=ActorType.COORDINATOR if actor_id is not None else ActorType.SYSTEM,
-        actor_id=actor_id,
-        action=action,
-        entity_type=entity_type,
-        entity_id=entity_id,
-        **details,
-    )
 
 
 def store_solution(
@@ -340,7 +319,7 @@ def store_solution(
         },
     }
     session.flush()
-    audit(
+    record_action(
         session,
         actor_id,
         "plan.create",
@@ -391,7 +370,7 @@ def mark_trips(
     session.flush()
 
 
-def unserved_details(pi: PlanningInput, trip: Trip, details: object) -> dict:
+def unserved_details(pi: PlanningInput, trip: Trip, details: object) -> dict[str, Any]:
     """The solver's details plus what a sentence needs: local times and the pick-up place."""
     out = dict(details) if isinstance(details, dict) else dict(getattr(details, "items", dict)())
     early = trip.earliest_pickup or trip.earliest_dropoff

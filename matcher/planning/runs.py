@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from matcher.audit import record_action
 from matcher.clock import utcnow
 from matcher.errors import N_
 from matcher.errors import Conflict
@@ -22,7 +23,6 @@ from matcher.models import DayPlan
 from matcher.models import PlanningRun
 from matcher.models import PlanningRunStatus
 from matcher.models import PlanStatus
-from matcher.planning.problem import audit
 
 ACTIVE = (PlanningRunStatus.QUEUED, PlanningRunStatus.RUNNING)
 
@@ -81,7 +81,9 @@ def request_run(session: Session, day: dt.date, *, coordinator_id: int | None) -
     )
     session.add(run)
     session.flush()
-    audit(session, coordinator_id, "planner.request", "planning_run", run.id, day=day.isoformat())
+    record_action(
+        session, coordinator_id, "planner.request", "planning_run", run.id, day=day.isoformat()
+    )
     session.flush()
     return run
 
@@ -107,7 +109,8 @@ def run_status(session: Session, run_id: int) -> RunStatus:
     if run is None:
         raise NotFound(N_("This planner run does not exist."))
     progress = run.progress or {}
-    message, params = None, {}
+    message: str | None = None
+    params: dict[str, object] = {}
     if run.status == PlanningRunStatus.FAILED:
         message, params = FAILED_MESSAGE, {"error": run.error or ""}
     elif run.status == PlanningRunStatus.CANCELLED:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 import solver
+from matcher.audit import record_action
 from matcher.errors import N_
 from matcher.errors import NotFound
 from matcher.errors import ValidationError
@@ -23,7 +24,6 @@ from matcher.models import Driver
 from matcher.models import Trip
 from matcher.models import TripStatus
 from matcher.planning.problem import PlanningInput
-from matcher.planning.problem import audit
 from matcher.planning.problem import build_problem
 from matcher.planning.problem import refresh_plan_totals
 from matcher.planning.reasons import describe_refusal
@@ -265,6 +265,6 @@ def finish_edit(
     """Audit the edit (noting the copied-from plan) and flush; returns the edited plan."""
     if ctx.plan.id != plan_id:
         details["copied_from"] = plan_id
-    audit(ctx.session, actor_id, action, "day_plan", ctx.plan.id, **details)
+    record_action(ctx.session, actor_id, action, "day_plan", ctx.plan.id, **details)
     flush(ctx.session, ctx.plan)
     return ctx.plan

@@ -20,6 +20,7 @@ from dataclasses import field
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from matcher.audit import record_action
 from matcher.clock import utcnow
 from matcher.demand.one_off import add_one_off_trip as add_one_off_trip
 from matcher.errors import N_
@@ -29,7 +30,6 @@ from matcher.models import DayPlan
 from matcher.models import PlanStatus
 from matcher.models import StopKind
 from matcher.models import Trip
-from matcher.planning.problem import audit
 from matcher.planning.reasons import UNASSIGNED
 from matcher.plans import edits
 from matcher.plans.insertions import InsertionOption as InsertionOption
@@ -101,7 +101,7 @@ def approve_plan(
     plan.approved_at = utcnow()
     plan.approved_by_id = actor_id
     flush(session, plan)
-    audit(session, actor_id, "plan.approve", "day_plan", plan.id, version=plan.version)
+    record_action(session, actor_id, "plan.approve", "day_plan", plan.id, version=plan.version)
     flush(session)
     return plan
 
@@ -124,13 +124,13 @@ def publish_plan(
         previous.status = PlanStatus.SUPERSEDED
         previous.superseded_at = now
         flush(session, previous)  # before the new one: one published version per day
-        audit(session, actor_id, "plan.supersede", "day_plan", previous.id, by=plan.id)
+        record_action(session, actor_id, "plan.supersede", "day_plan", previous.id, by=plan.id)
     plan.status = PlanStatus.PUBLISHED
     plan.published_at = now
     plan.published_by_id = actor_id
     flush(session, plan)
     riders, drivers = _changed_people(session, previous, plan)
-    audit(
+    record_action(
         session,
         actor_id,
         "plan.publish",
@@ -155,8 +155,11 @@ def _assignments(plan: DayPlan | None) -> dict[int, tuple[int, dt.datetime | Non
     return out
 
 
-def _route_signature(plan: DayPlan | None) -> dict[int, tuple]:
-    out: dict[int, tuple] = {}
+Signature = tuple[tuple[str, int | None, int, dt.datetime | None], ...]
+
+
+def _route_signature(plan: DayPlan | None) -> dict[int, Signature]:
+    out: dict[int, Signature] = {}
     for route in plan.routes if plan is not None else ():
         out[route.driver_id] = tuple(
             (str(s.kind), s.trip_id, s.place_id, s.service_start_at)
@@ -312,6 +315,6 @@ def lock_route(
     touch(plan)
     flush(session, plan)
     action = "route.lock" if locked else "route.unlock"
-    audit(session, actor_id, action, "day_plan", plan.id, driver=driver_id)
+    record_action(session, actor_id, action, "day_plan", plan.id, driver=driver_id)
     flush(session, plan)
     return plan

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
+from matcher.audit import record_action
 from matcher.clock import BERLIN
 from matcher.errors import N_
 from matcher.errors import Conflict
@@ -26,7 +27,6 @@ from matcher.models import DayPlan
 from matcher.models import PlanStatus
 from matcher.models import Route
 from matcher.models import Stop
-from matcher.planning.problem import audit
 from matcher.planning.problem import next_version
 
 CONFLICT_BY = N_(
@@ -129,8 +129,8 @@ def copy_plan(session: Session, plan: DayPlan, actor_id: int | None) -> DayPlan:
     session.add(copy)
     touch(plan)
     flush(session, plan)
-    audit(session, actor_id, "plan.copy", "day_plan", plan.id, new_plan=copy.id)
-    audit(session, actor_id, "plan.create", "day_plan", copy.id, copied_from=plan.id)
+    record_action(session, actor_id, "plan.copy", "day_plan", plan.id, new_plan=copy.id)
+    record_action(session, actor_id, "plan.create", "day_plan", copy.id, copied_from=plan.id)
     return copy
 
 

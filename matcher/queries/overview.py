@@ -97,12 +97,12 @@ def day_summaries(
     ).all()
     counting: dict[dt.date, DayPlan] = {}
     attention: set[dt.date] = set()
-    for plan in plans:
-        current = counting.get(plan.day)
+    for version in plans:
+        current = counting.get(version.day)
         if current is None or current.status != PlanStatus.PUBLISHED:
-            counting[plan.day] = plan
-        if plan.needs_attention and plan.status != PlanStatus.SUPERSEDED:
-            attention.add(plan.day)
+            counting[version.day] = version
+        if version.needs_attention and version.status != PlanStatus.SUPERSEDED:
+            attention.add(version.day)
     served = _served_counts(session, [p.id for p in counting.values()])
     runs = session.scalars(
         sa.select(PlanningRun)
@@ -169,7 +169,7 @@ def _served_counts(session: Session, plan_ids: list[int]) -> dict[int, int]:
         .where(Route.plan_id.in_(plan_ids), Stop.trip_id.is_not(None))
         .group_by(Route.plan_id)
     ).all()
-    return dict(rows)  # type: ignore[arg-type]
+    return dict(rows)
 
 
 def drivers_awaiting_vetting(session: Session) -> list[Driver]:
@@ -367,4 +367,4 @@ def coordinator_names(session: Session, coordinator_ids: list[int]) -> dict[int,
     rows = session.execute(
         sa.select(Coordinator.id, Coordinator.name).where(Coordinator.id.in_(set(coordinator_ids)))
     ).all()
-    return dict(rows)  # type: ignore[arg-type]
+    return dict(rows)

@@ -168,7 +168,7 @@ def stop_views(route: Route, settings: Settings) -> tuple[StopView, ...]:
     views = []
     for stop in route.stops:
         instant = _stop_instant(stop)
-        via = ()
+        via: tuple[str, ...] = ()
         if stop.kind == StopKind.PICKUP and stop.trip is not None and stop.trip.via is not None:
             via = (stop.trip.via.name,)
         views.append(

@@ -13,6 +13,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 
 from matcher.models import ActorType
 from matcher.models import DayPlan
@@ -34,7 +35,7 @@ PLAN_STATUS_LABELS = {
     PlanStatus.PUBLISHED: _l("Published"),
     PlanStatus.SUPERSEDED: _l("Superseded"),
 }
-RUN_STATUS_LABELS = {
+RUN_STATUS_LABELS: dict[str, LazyString] = {  # StrEnum keys: a run's status string finds its label
     PlanningRunStatus.QUEUED: _l("Waiting to start"),
     PlanningRunStatus.RUNNING: _l("Running"),
     PlanningRunStatus.SUCCEEDED: _l("Finished"),

@@ -125,6 +125,8 @@ class MultiCheckboxField(SelectMultipleField):
 class OptionalInt(SelectField):
     """A select whose empty choice means None."""
 
+    data: int | None
+
     def process_formdata(self, valuelist: list[Any]) -> None:
         if valuelist and valuelist[0] not in ("", None):
             try:
@@ -236,7 +238,7 @@ class NeedForm(FlaskForm):
     via_place = OptionalInt(_l("Stop on the way (optional)"), choices=[], validate_choice=False)
 
     parsed_dates: list[dt.date]
-    field_order = (
+    field_order: tuple[str, ...] = (
         "purpose",
         "destination_place",
         "destination_street",
