@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from dataclasses import field
+from dataclasses import replace
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -130,6 +131,60 @@ def _max_ride(direct: int, settings: Settings) -> int:
     )
 
 
+@dataclass(frozen=True)
+class Locations:
+    """The day's places that can be routed to, numbered as the solver's locations.
+
+    Attributes:
+        place_by_location: Location index -> place id (only places with coordinates).
+        location_by_place: Place id -> location index.
+        matrix: Travel times and distances between the locations.
+    """
+
+    place_by_location: list[int]
+    location_by_place: dict[int, int]
+    matrix: solver.TravelMatrix
+
+
+@dataclass(frozen=True)
+class Fleet:
+    """The day's driver shifts as solver vehicles (homes without coordinates left out)."""
+
+    vehicles: tuple[solver.Vehicle, ...]
+    shift_by_vehicle: dict[str, DriverShift]
+
+
+@dataclass(frozen=True)
+class RideRequests:
+    """The day's trips as solver requests, and the trips that cannot be planned.
+
+    Attributes:
+        requests: One request per trip whose places both have coordinates.
+        trip_by_request: Request id -> trip id.
+        not_located: Trip ids left out because a place has no coordinates.
+    """
+
+    requests: tuple[solver.Request, ...]
+    trip_by_request: dict[str, int]
+    not_located: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class CarryOver:
+    """What a base plan hands to a new run.
+
+    Attributes:
+        locked_vehicle: Request id -> vehicle id it is locked to (locked stops
+            and the visits of locked routes).
+        previous: The base plan's routes, for the solver's change penalty.
+        locked_routes: Vehicle id -> the visits its route must open with.
+    """
+
+    locked_vehicle: dict[str, str] = field(default_factory=dict)
+    previous: tuple[solver.PlannedRoute, ...] = ()
+    locked_routes: dict[str, tuple[solver.Visit, ...]] = field(default_factory=dict)
+
+
 def build_problem(
     session: Session, day: dt.date, settings: Settings, base_plan: DayPlan | None = None
 ) -> PlanningInput:
@@ -139,23 +194,71 @@ def build_problem(
     ``previous`` plan (stability).
     """
     tz = settings.tz
-    horizon = day_length_seconds(day, tz) + 6 * 3600  # room for a late way back home
     shifts = driver_shifts(session, day, settings)
     trips = day_trips(session, day)
+    locations = day_locations(session, shifts, trips, settings)
+    fleet = shift_vehicles(shifts, locations, day, tz)
+    demand = trip_requests(trips, locations, day, settings)
+    skeleton = PlanningInput(
+        day=day,
+        problem=solver.Problem(fleet.vehicles, (), locations.matrix),
+        tz=tz,
+        trip_by_request=demand.trip_by_request,
+        request_by_trip={t: r for r, t in demand.trip_by_request.items()},
+        shift_by_vehicle=fleet.shift_by_vehicle,
+        place_by_location=locations.place_by_location,
+        location_by_place=locations.location_by_place,
+        not_located=demand.not_located,
+    )
+    carry = carry_over(skeleton, base_plan) if base_plan is not None else CarryOver()
+    weights = solver.Weights(
+        travel_time=1,
+        change=settings.change_weight if base_plan is not None else 0,
+        language_mismatch=settings.language_mismatch_weight,
+        workload=settings.workload_weight,
+    )
+    problem = solver.Problem(
+        vehicles=fleet.vehicles,
+        requests=tuple(
+            replace(r, locked_vehicle=carry.locked_vehicle[r.id])
+            if r.id in carry.locked_vehicle
+            else r
+            for r in demand.requests
+        ),
+        matrix=locations.matrix,
+        weights=weights,
+        previous=carry.previous,
+        locked_routes=carry.locked_routes,
+    )
+    return replace(skeleton, problem=problem)
+
+
+def day_locations(
+    session: Session, shifts: list[DriverShift], trips: list[Trip], settings: Settings
+) -> Locations:
+    """Number the places of the day's shifts and trips that have coordinates; the matrix."""
     place_ids = {s.home_place_id for s in shifts}
     for trip in trips:
         place_ids |= {trip.origin_id, trip.destination_id}
     places = {p.id: p for p in session.scalars(sa.select(Place).where(Place.id.in_(place_ids)))}
     located = sorted(pid for pid, p in places.items() if p.lat is not None and p.lon is not None)
-    location_by_place = {pid: k for k, pid in enumerate(located)}
-    matrix = travel_matrix([places[pid] for pid in located], settings)
+    return Locations(
+        place_by_location=located,
+        location_by_place={pid: k for k, pid in enumerate(located)},
+        matrix=travel_matrix([places[pid] for pid in located], settings),
+    )
 
+
+def shift_vehicles(
+    shifts: list[DriverShift], locations: Locations, day: dt.date, tz: ZoneInfo
+) -> Fleet:
+    """One vehicle per shift, starting and ending at the driver's home, within the shift."""
     vehicles: list[solver.Vehicle] = []
     shift_by_vehicle: dict[str, DriverShift] = {}
     for shift in shifts:
-        if shift.home_place_id not in location_by_place:
+        if shift.home_place_id not in locations.location_by_place:
             continue
-        home = location_by_place[shift.home_place_id]
+        home = locations.location_by_place[shift.home_place_id]
         start = max(0, seconds_since_local_midnight(shift.start_at, day, tz))
         end = max(start, seconds_since_local_midnight(shift.end_at, day, tz))
         vehicles.append(
@@ -173,8 +276,17 @@ def build_problem(
             )
         )
         shift_by_vehicle[shift.vehicle_id] = shift
+    return Fleet(tuple(vehicles), shift_by_vehicle)
 
-    specs: list[dict[str, Any]] = []
+
+def trip_requests(
+    trips: list[Trip], locations: Locations, day: dt.date, settings: Settings
+) -> RideRequests:
+    """One request per trip (id ``t<trip id>``); trips to or from an unlocated place apart."""
+    tz = settings.tz
+    horizon = day_length_seconds(day, tz) + 6 * 3600  # room for a late way back home
+    location_by_place = locations.location_by_place
+    requests: list[solver.Request] = []
     not_located: list[int] = []
     trip_by_request: dict[str, int] = {}
     for trip in trips:
@@ -183,80 +295,57 @@ def build_problem(
             continue
         rid = f"t{trip.id}"
         pickup, dropoff = location_by_place[trip.origin_id], location_by_place[trip.destination_id]
-        direct = matrix.durations[pickup][dropoff]
-        specs.append(
-            {
-                "id": rid,
-                "pickup": pickup,
-                "dropoff": dropoff,
-                "pickup_window": _window(
-                    trip.earliest_pickup, trip.latest_pickup, day, tz, horizon
-                ),
-                "dropoff_window": _window(
+        direct = locations.matrix.durations[pickup][dropoff]
+        requests.append(
+            solver.Request(
+                id=rid,
+                pickup=pickup,
+                dropoff=dropoff,
+                pickup_window=_window(trip.earliest_pickup, trip.latest_pickup, day, tz, horizon),
+                dropoff_window=_window(
                     trip.earliest_dropoff, trip.latest_dropoff, day, tz, horizon
                 ),
-                "pickup_service": settings.boarding_seconds,
-                "dropoff_service": settings.boarding_seconds,
-                "seats": trip.seats_needed,
-                "child_seats": trip.child_seats + trip.booster_seats,
-                "max_ride_seconds": _max_ride(direct, settings),
-                "priority": PRIORITY[NeedPurpose(trip.purpose)],
-                "languages": frozenset(trip.rider.languages or ()),
-                "night": is_night(trip, settings),
-            }
+                pickup_service=settings.boarding_seconds,
+                dropoff_service=settings.boarding_seconds,
+                seats=trip.seats_needed,
+                child_seats=trip.child_seats + trip.booster_seats,
+                max_ride_seconds=_max_ride(direct, settings),
+                priority=PRIORITY[NeedPurpose(trip.purpose)],
+                languages=frozenset(trip.rider.languages or ()),
+                night=is_night(trip, settings),
+            )
         )
         trip_by_request[rid] = trip.id
-    request_by_trip = {t: r for r, t in trip_by_request.items()}
-    pi = PlanningInput(
-        day=day,
-        problem=solver.Problem(tuple(vehicles), (), matrix),
-        tz=tz,
-        trip_by_request=trip_by_request,
-        request_by_trip=request_by_trip,
-        shift_by_vehicle=shift_by_vehicle,
-        place_by_location=located,
-        location_by_place=location_by_place,
-        not_located=tuple(not_located),
-    )
+    return RideRequests(tuple(requests), trip_by_request, tuple(not_located))
+
+
+def carry_over(pi: PlanningInput, base_plan: DayPlan) -> CarryOver:
+    """The base plan's locks, routes and locked route openings, in the new problem's ids.
+
+    ``pi`` needs only its maps (requests by trip, shifts by vehicle). A request
+    on a locked route is locked to that route's vehicle, even over a locked stop
+    elsewhere.
+    """
+    locked = locked_request_ids(pi, base_plan)
+    visits = plan_visits(pi, base_plan)
+    locked_vehicle: dict[str, str] = {}
     previous: list[solver.PlannedRoute] = []
+    for vid, vs in visits.items():
+        previous.append(solver.PlannedRoute(vid, vs))
+        for v in vs:
+            if v.request_id in locked:
+                locked_vehicle[v.request_id] = vid
     locked_routes: dict[str, tuple[solver.Visit, ...]] = {}
-    if base_plan is not None:
-        locked = locked_request_ids(pi, base_plan)
-        visits = plan_visits(pi, base_plan)
-        for vid, vs in visits.items():
-            previous.append(solver.PlannedRoute(vid, vs))
-            for v in vs:
-                if v.request_id in locked:
-                    _lock(specs, v.request_id, vid)
-        for route in base_plan.routes:
-            if route.locked:
-                for segment in segments(route):
-                    segment_vid = vehicle_of_segment(pi, route.driver_id, segment)
-                    if segment_vid is not None and visits.get(segment_vid):
-                        locked_routes[segment_vid] = visits[segment_vid]
-                        for v in visits[segment_vid]:
-                            _lock(specs, v.request_id, segment_vid)
-    weights = solver.Weights(
-        travel_time=1,
-        change=settings.change_weight if base_plan is not None else 0,
-        language_mismatch=settings.language_mismatch_weight,
-        workload=settings.workload_weight,
-    )
-    problem = solver.Problem(
-        vehicles=tuple(vehicles),
-        requests=tuple(solver.Request(**spec) for spec in specs),
-        matrix=matrix,
-        weights=weights,
-        previous=tuple(previous),
-        locked_routes=locked_routes,
-    )
-    return PlanningInput(**{**pi.__dict__, "problem": problem})
-
-
-def _lock(specs: list[dict[str, Any]], request_id: str, vehicle_id: str) -> None:
-    for spec in specs:
-        if spec["id"] == request_id:
-            spec["locked_vehicle"] = vehicle_id
+    for route in base_plan.routes:
+        if not route.locked:
+            continue
+        for segment in segments(route):
+            route_vid = vehicle_of_segment(pi, route.driver_id, segment)
+            if route_vid is not None and visits.get(route_vid):
+                locked_routes[route_vid] = visits[route_vid]
+                for v in visits[route_vid]:
+                    locked_vehicle[v.request_id] = route_vid
+    return CarryOver(locked_vehicle, tuple(previous), locked_routes)
 
 
 def next_version(session: Session, day: dt.date) -> int:

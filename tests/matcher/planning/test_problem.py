@@ -16,6 +16,7 @@ from matcher.models import StopKind
 from matcher.models import Trip
 from matcher.models import TripStatus
 from matcher.planning.problem import build_problem
+from matcher.plans import lifecycle as plans
 from matcher.queries.figures import plan_figures
 from tests.matcher.district_kit import DAY
 from tests.matcher.district_kit import SETTINGS
@@ -140,3 +141,28 @@ def test_planning_a_daylight_saving_day(session, district):
             if s.trip_id == trip.id and s.kind == StopKind.DROPOFF
         )
         assert trip.earliest_dropoff <= dropoff.service_start_at <= trip.latest_dropoff
+
+
+def test_a_base_plan_carries_its_locks_and_routes_into_the_problem(session, district):
+    plan, _, _ = plan_day(session)
+    routes = sorted(plan.routes, key=lambda r: r.driver_id)
+    assert len(routes) >= 2
+    trip_id = next(s.trip_id for s in routes[0].stops if s.trip_id)
+    kw = {"expected_row_version": plan.row_version, "actor_id": None, "settings": SETTINGS}
+    plans.lock_trip(session, plan.id, trip_id, True, **kw)
+    locked_driver = routes[1].driver_id
+    plans.lock_route(
+        session, plan.id, locked_driver, True, **{**kw, "expected_row_version": plan.row_version}
+    )
+
+    pi = build_problem(session, DAY, SETTINGS, base_plan=plan)
+
+    problem = pi.problem
+    locks = {r.id: r.locked_vehicle for r in problem.requests if r.locked_vehicle is not None}
+    assert pi.driver_of(locks[pi.request_by_trip[trip_id]]) == routes[0].driver_id
+    on_locked_route = {s.trip_id for s in routes[1].stops if s.trip_id}
+    assert {pi.trip_by_request[r] for r in locks} == {trip_id} | on_locked_route
+    assert {pi.driver_of(v) for v in problem.locked_routes} == {locked_driver}
+    assert {pi.driver_of(p.vehicle_id) for p in problem.previous} == {r.driver_id for r in routes}
+    assert problem.weights.change == SETTINGS.change_weight
+    assert build_problem(session, DAY, SETTINGS).problem.weights.change == 0
