@@ -44,6 +44,7 @@ class UTCDateTime(sa.types.TypeDecorator[dt.datetime]):
     cache_ok = True
 
     def process_bind_param(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
+        """Store an aware instant as UTC."""
         if value is None:
             return None
         if value.tzinfo is None or value.utcoffset() is None:
@@ -54,6 +55,7 @@ class UTCDateTime(sa.types.TypeDecorator[dt.datetime]):
         return value
 
     def process_result_value(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
+        """Read an instant back as an aware UTC datetime."""
         if value is None:
             return None
         if value.tzinfo is None:

@@ -425,8 +425,11 @@ def visits_of(route: Route) -> tuple[Visit, ...]:
 def insert_visits(
     visits: Sequence[Visit], request_id: str, pickup_at: int, dropoff_at: int
 ) -> tuple[Visit, ...]:
-    """``visits`` with the request's pick-up placed before index ``pickup_at`` and its
-    drop-off before index ``dropoff_at`` of the original list (``pickup_at <= dropoff_at``)."""
+    """``visits`` with the request's pick-up and drop-off inserted.
+
+    The pick-up goes before index ``pickup_at`` and the drop-off before index
+    ``dropoff_at`` of the original list (``pickup_at <= dropoff_at``).
+    """
     pickup, dropoff = Visit(request_id, StopKind.PICKUP), Visit(request_id, StopKind.DROPOFF)
     return (
         *visits[:pickup_at],

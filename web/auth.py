@@ -49,18 +49,22 @@ class Account:
     is_anonymous: bool = False
 
     def get_id(self) -> str:
+        """The session's user id: kind and row id, so two tables never collide."""
         return f"{self.kind}:{self.id}"
 
     @property
     def is_coordinator(self) -> bool:
+        """An office account."""
         return self.kind == "coordinator"
 
     @property
     def is_admin(self) -> bool:
+        """An office account with the admin role."""
         return self.kind == "coordinator" and self.role == CoordinatorRole.ADMIN
 
     @property
     def is_driver(self) -> bool:
+        """A volunteer driver's account."""
         return self.kind == "driver"
 
 

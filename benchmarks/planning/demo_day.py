@@ -36,6 +36,7 @@ from matcher.settings import Settings
 
 
 def main() -> None:
+    """Load the demo district, plan its days and print the figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=20, help="planner time limit")
     parser.add_argument("--workers", type=int, default=1)

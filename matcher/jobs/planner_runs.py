@@ -103,8 +103,10 @@ def solve_in_child(
     on_progress: Callable[[dict[str, Any]], bool],
     solve_function: SolveFunction = solver.solve,
 ) -> solver.Solution:
-    """Solve in a spawned process; ``on_progress`` is called a few times a second and
-    returns False to stop the search (RunCancelled is raised then)."""
+    """Solve in a spawned process, reporting progress a few times a second.
+
+    ``on_progress`` returns False to stop the search (RunCancelled is raised then).
+    """
     ctx = multiprocessing.get_context("spawn")
     receiver, sender = ctx.Pipe(duplex=False)
     proc = ctx.Process(

@@ -150,6 +150,10 @@ def record_outcome(
     now: dt.datetime,
     settings: Settings,
 ) -> str:
+    """Record a send's outcome on the row: sent, back to pending after a back-off, or failed.
+
+    Returns "sent", "retried" or "failed" for the worker's report.
+    """
     row = session.get(OutboxMessage, row_id, with_for_update=True)
     if row is None:  # deleted meanwhile (erasure): nothing to record
         return "failed" if error else "sent"
@@ -176,6 +180,7 @@ def record_outcome(
 
 
 def fail_interrupted(session: Session, now: dt.datetime) -> int:
+    """Mark rows left ``sending`` past their lease as failed ("delivery unknown"); how many."""
     result = session.execute(
         sa.update(OutboxMessage)
         .where(OutboxMessage.status == OutboxStatus.SENDING, OutboxMessage.next_attempt_at < now)

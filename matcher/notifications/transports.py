@@ -48,7 +48,9 @@ class Outgoing:
 class Transport(Protocol):
     """Delivers one message or raises ``TransportError``."""
 
-    def send(self, message: Outgoing) -> None: ...
+    def send(self, message: Outgoing) -> None:
+        """Deliver ``message`` (TransportError with ``temporary`` set if a retry may help)."""
+        ...
 
 
 class SmsGateway(Transport, Protocol):
@@ -59,6 +61,7 @@ class LogSmsGateway:
     """The default SMS gateway: writes the text to the log (no provider configured)."""
 
     def send(self, message: Outgoing) -> None:
+        """Log the text instead of sending it."""
         log.info("SMS to %s (outbox %s): %s", message.recipient, message.id, message.body)
 
 

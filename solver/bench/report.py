@@ -68,8 +68,11 @@ def _dist(a: tuple[float, float], b: tuple[float, float]) -> float:
 
 
 def scaled_matrix(coords: Sequence[tuple[float, float]]) -> tuple[list[list[int]], list[list[int]]]:
-    """Travel times ceil(S x d) and costs round(S x d): a plan feasible with the
-    rounded-up times is feasible with the real ones (benchmarks README §1.2)."""
+    """Travel times ceil(S x d) and costs round(S x d).
+
+    A plan feasible with the rounded-up times is feasible with the real ones
+    (benchmarks README §1.2).
+    """
     n = len(coords)
     durations = [[0] * n for _ in range(n)]
     distances = [[0] * n for _ in range(n)]

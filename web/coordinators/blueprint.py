@@ -20,12 +20,14 @@ class IsoDateConverter(BaseConverter):
     regex = r"\d{4}-\d{2}-\d{2}"
 
     def to_python(self, value: str) -> dt.date:
+        """``2026-06-02`` -> a date; anything else is a 404."""
         try:
             return dt.date.fromisoformat(value)
         except ValueError as error:
             raise ValidationError() from error
 
     def to_url(self, value: dt.date) -> str:  # type: ignore[override]
+        """A date -> ``2026-06-02``."""
         return value.isoformat()
 
 

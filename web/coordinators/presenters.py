@@ -103,6 +103,7 @@ class RouteView:
 
     @property
     def driver(self) -> Any:
+        """The route's driver (templates read ``view.driver``)."""
         return self.route.driver
 
 

@@ -128,6 +128,7 @@ class OptionalInt(SelectField):
     data: int | None
 
     def process_formdata(self, valuelist: list[Any]) -> None:
+        """The submitted value as an int; empty means None."""
         if valuelist and valuelist[0] not in ("", None):
             try:
                 self.data = int(valuelist[0])
@@ -138,6 +139,7 @@ class OptionalInt(SelectField):
             self.data = None
 
     def pre_validate(self, form: Any) -> None:
+        """None is always allowed; any other value must be one of the choices."""
         if self.data is not None and self.data not in {
             value for value, _label in self._flat_choices()
         }:
