@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
@@ -20,9 +19,7 @@ from matcher.models import DayPlan
 from matcher.models import Route
 from matcher.models import Stop
 from matcher.models import StopKind
-
-if TYPE_CHECKING:
-    from matcher.planning.problem import PlanningInput
+from matcher.planning.planning_input import PlanningInput
 
 
 def segments(route: Route) -> list[list[Stop]]:

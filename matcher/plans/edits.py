@@ -23,7 +23,7 @@ from matcher.models import DayPlan
 from matcher.models import Driver
 from matcher.models import Trip
 from matcher.models import TripStatus
-from matcher.planning.problem import PlanningInput
+from matcher.planning.planning_input import PlanningInput
 from matcher.planning.problem import build_problem
 from matcher.planning.problem import refresh_plan_totals
 from matcher.planning.reasons import describe_refusal
