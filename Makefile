@@ -54,7 +54,7 @@ clean:
 ## Translators: extract new texts into the catalogs (then edit web/translations/*/LC_MESSAGES/messages.po).
 translations-update: $(BIN)/.installed
 	$(BIN)/pybabel extract -F babel.cfg -k N_ -k lazy_gettext -k _l -o web/translations/messages.pot --sort-by-file --no-location .
-	for lang in de en ar fa ps uk ru tr ro; do \
+	for lang in $$($(BIN)/python -c 'from matcher.models.people import LOCALES; print(*LOCALES)'); do \
 	  if [ -f web/translations/$$lang/LC_MESSAGES/messages.po ]; then \
 	    $(BIN)/pybabel update -i web/translations/messages.pot -d web/translations -l $$lang --no-fuzzy-matching; \
 	  else $(BIN)/pybabel init -i web/translations/messages.pot -d web/translations -l $$lang; fi; \

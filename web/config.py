@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from matcher.models.people import LOCALES
+
 
 class DefaultConfig:
     """Non-secret web defaults; ``create_app`` derives ``DATABASE_URL`` from the instance path."""
@@ -17,7 +19,7 @@ class DefaultConfig:
     SQLALCHEMY_ECHO = False
     BABEL_DEFAULT_LOCALE = "de"
     BABEL_DEFAULT_TIMEZONE = "Europe/Berlin"
-    LANGUAGES = ("de", "en", "ar", "fa", "ps", "uk", "ru", "tr", "ro")
+    LANGUAGES = LOCALES  # the domain's list: a person's locale is one of these
     RTL_LANGUAGES = ("ar", "fa", "ps")
     WTF_CSRF_TIME_LIMIT = 6 * 3600
     RATELIMIT_STORAGE_URI = "memory://"

@@ -15,6 +15,7 @@ from babel.messages.frontend import CommandLineInterface
 from babel.messages.pofile import read_po
 
 from web.config import DefaultConfig
+from web.i18n import LANGUAGE_NAMES
 
 ROOT = Path(__file__).resolve().parents[2]
 CATALOGS = ROOT / "web" / "translations"
@@ -35,9 +36,11 @@ def marked_texts(tmp_path_factory: pytest.TempPathFactory) -> set[str]:
     return {m.id if isinstance(m.id, str) else m.id[0] for m in catalog(pot) if m.id}
 
 
-def test_there_is_a_catalog_for_every_language() -> None:
+def test_every_language_has_a_catalog_and_its_own_name() -> None:
     found = {p.parent.parent.name for p in CATALOGS.glob("*/LC_MESSAGES/messages.po")}
     assert found == set(DefaultConfig.LANGUAGES)
+    assert set(LANGUAGE_NAMES) == set(DefaultConfig.LANGUAGES)
+    assert set(DefaultConfig.RTL_LANGUAGES) <= set(DefaultConfig.LANGUAGES)
 
 
 @pytest.mark.parametrize("language", DefaultConfig.LANGUAGES)
