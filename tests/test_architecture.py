@@ -120,20 +120,25 @@ def test_the_wall_clock_is_read_in_matcher_clock_only() -> None:
     assert reads == ["datetime.now()"]
 
 
-COMMITTERS = {"matcher/jobs", "matcher/db.py"}
-"""Where ``matcher`` may commit: jobs that own their sessions, and ``db.session_scope`` itself."""
+COMMITTERS = {"matcher/jobs", "matcher/db.py", "matcher/migrate.py", "matcher/migrations"}
+"""Where ``matcher`` may commit: jobs that own their sessions, ``db.session_scope`` itself,
+and the schema migrations."""
 
 
 def commits(path: Path) -> list[str]:
-    """``x.commit()`` calls and ``session_scope(...)`` units of work, as ``line: call``."""
+    """``x.commit()``, ``x.begin()`` and ``session_scope(...)`` units of work, as ``line: call``.
+
+    A ``with engine.begin()`` block commits when it ends; ``begin_nested`` (a
+    savepoint inside the caller's transaction) does not and is allowed.
+    """
     tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
     found = []
     for node in ast.walk(tree):
         if not isinstance(node, ast.Call):
             continue
         func = node.func
-        if isinstance(func, ast.Attribute) and func.attr == "commit":
-            found.append(f"{node.lineno}: .commit()")
+        if isinstance(func, ast.Attribute) and func.attr in ("commit", "begin"):
+            found.append(f"{node.lineno}: .{func.attr}()")
         elif getattr(func, "id", getattr(func, "attr", None)) == "session_scope":
             found.append(f"{node.lineno}: session_scope()")
     return found
@@ -151,3 +156,4 @@ def test_services_never_commit() -> None:
     }
     assert offenders == {}
     assert commits(ROOT / "matcher" / "jobs" / "planner_runs.py")  # the check sees real commits
+    assert commits(ROOT / "matcher" / "jobs" / "scheduler_lock.py")  # and engine.begin() blocks
