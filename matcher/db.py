@@ -7,6 +7,7 @@ scheduled job) owns the transaction and commits once.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -80,13 +81,17 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     return engine
 
 
+SessionFactory = Callable[[], Session]
+"""What jobs are handed to open their own sessions (a ``sessionmaker`` is one)."""
+
+
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     """A session factory that keeps objects usable after commit."""
     return sessionmaker(bind=engine, expire_on_commit=False)
 
 
 @contextmanager
-def session_scope(factory: sessionmaker[Session]) -> Iterator[Session]:
+def session_scope(factory: SessionFactory) -> Iterator[Session]:
     """One unit of work: commit on success, roll back on error, always close."""
     session = factory()
     try:

@@ -12,8 +12,7 @@ import datetime as dt
 import logging
 from collections.abc import Callable
 
-from sqlalchemy.orm import Session
-
+from matcher.db import SessionFactory
 from matcher.db import session_scope
 from matcher.models import OutboxChannel
 from matcher.notifications.outbox import SendReport
@@ -28,7 +27,7 @@ log = logging.getLogger(__name__)
 
 
 def send_pending(
-    session_factory: Callable[[], Session],
+    session_factory: SessionFactory,
     transports: Transports,
     now: dt.datetime,
     settings: Settings,
@@ -37,7 +36,7 @@ def send_pending(
 ) -> SendReport:
     """Send every due message once; each claim and each outcome is its own short transaction."""
     clock = clock or (lambda: now)
-    with session_scope(session_factory) as session:  # type: ignore[arg-type]
+    with session_scope(session_factory) as session:
         interrupted = fail_interrupted(session, now)
         batch = claim_due(session, now, settings.outbox_batch_size)
     counts = {"sent": 0, "retried": 0, "failed": 0}
@@ -50,6 +49,6 @@ def send_pending(
         except Exception as exc:  # noqa: BLE001 - a broken transport must not strand the batch
             log.exception("transport crashed on outbox %s", message.id)
             error = TransportError(f"transport error: {exc!r}")
-        with session_scope(session_factory) as session:  # type: ignore[arg-type]
+        with session_scope(session_factory) as session:
             counts[record_outcome(session, message.id, error, clock(), settings)] += 1
     return SendReport(interrupted=interrupted, **counts)

@@ -17,7 +17,7 @@ from typing import Protocol
 
 import redis
 
-from matcher.jobs.planner_runs import SessionFactory
+from matcher.db import SessionFactory
 from matcher.jobs.planner_runs import execute_run
 from matcher.settings import Settings
 

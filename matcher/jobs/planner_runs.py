@@ -27,11 +27,11 @@ from collections.abc import Callable
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
 
 import solver
 from matcher.audit import record_action
 from matcher.clock import utcnow
+from matcher.db import SessionFactory
 from matcher.demand.trips import generate_trips
 from matcher.errors import N_
 from matcher.errors import NotFound
@@ -44,7 +44,6 @@ from matcher.settings import Settings
 
 log = logging.getLogger(__name__)
 
-SessionFactory = Callable[[], Session]
 SolveFunction = Callable[..., solver.Solution]
 PROGRESS_INTERVAL = 0.3
 """Seconds between progress writes (and cancel checks)."""

@@ -36,6 +36,7 @@ from sqlalchemy.orm import Session
 from matcher.clock import local_day
 from matcher.clock import local_instant
 from matcher.clock import utcnow
+from matcher.db import SessionFactory
 from matcher.db import make_engine
 from matcher.db import make_session_factory
 from matcher.db import session_scope
@@ -59,7 +60,6 @@ from matcher.settings import Settings
 
 log = logging.getLogger(__name__)
 
-SessionFactory = Callable[[], Session]
 MISFIRE_GRACE_SECONDS = 3600
 
 
@@ -119,16 +119,16 @@ def plan_day(
     session_factory: SessionFactory, settings: Settings, now: dt.datetime, day: dt.date
 ) -> NightlyOutcome:
     """Generate ``day``'s trips and a draft plan, then tell the coordinators (once per day)."""
-    with session_scope(session_factory) as session:  # type: ignore[arg-type]
+    with session_scope(session_factory) as session:
         if plan_exists(session, day):
             return NightlyOutcome(day, skipped=True)
     outcome = NightlyOutcome(day)
     try:
-        with session_scope(session_factory) as session:  # type: ignore[arg-type]
+        with session_scope(session_factory) as session:
             trips.generate_trips(session, day, settings)
             run_id = runs.request_run(session, day, coordinator_id=None).id
         planner_runs.execute_run(session_factory, run_id, settings)
-        with session_scope(session_factory) as session:  # type: ignore[arg-type]
+        with session_scope(session_factory) as session:
             run = session.get(PlanningRun, run_id)
             if run is None or run.status != PlanningRunStatus.SUCCEEDED or not run.result_plan_id:
                 error = (run.error if run else None) or "the planner run did not succeed"
@@ -138,7 +138,7 @@ def plan_day(
     except (MatcherError, NotImplementedError) as exc:
         log.exception("nightly planning for %s failed", day)
         outcome = NightlyOutcome(day, error=str(exc) or type(exc).__name__)
-    with session_scope(session_factory) as session:  # type: ignore[arg-type]
+    with session_scope(session_factory) as session:
         plan = session.get(DayPlan, outcome.plan_id) if outcome.plan_id else None
         events.notify_coordinators(
             session,
@@ -203,7 +203,7 @@ def _in_session(
     work: Callable[[Session, Settings, dt.datetime], object],
 ) -> Callable[[JobContext, dt.datetime], object]:
     def run(ctx: JobContext, now: dt.datetime) -> object:
-        with session_scope(ctx.session_factory) as session:  # type: ignore[arg-type]
+        with session_scope(ctx.session_factory) as session:
             return work(session, ctx.settings, now)
 
     return run

@@ -135,7 +135,7 @@ def test_rider_registers_on_a_phone(site, browser):  # type: ignore[no-untyped-d
     _shot(page, "rider-confirmation-360.png")
     assert [e for e in errors if "Failed to load resource" not in e] == []  # e.g. CSP
 
-    with session_scope(factory) as session:  # type: ignore[arg-type]
+    with session_scope(factory) as session:
         rider = session.scalars(sa.select(Rider).where(Rider.first_name == "Amal")).one()
         assert len(rider.needs[0].rotation_weeks) == 2
 
@@ -183,7 +183,7 @@ def test_driver_registers_on_a_desktop(site, browser):  # type: ignore[no-untype
     page.wait_for_url("**/driver/registered")
     assert page.get_by_role("heading", name=T("Thank you for volunteering!")).is_visible()
     _shot(page, "driver-confirmation-1280.png")
-    with session_scope(factory) as session:  # type: ignore[arg-type]
+    with session_scope(factory) as session:
         driver = session.scalars(
             sa.select(Driver).where(Driver.email == "heike.schulz@example.org")
         ).one()
