@@ -63,6 +63,10 @@ class Settings:
     retention_months: int = 24
     outbox_retention_days: int = 90
     scheduler_lease_seconds: int = 90
+    intake_trip_days: int = 7
+    """Days ahead (from today) whose trips are generated at once when a need is accepted."""
+    auto_accept_confirmed_places: bool = False
+    """Accept new needs whose places are all confirmed without a coordinator (still listed)."""
 
     @property
     def tz(self) -> ZoneInfo:

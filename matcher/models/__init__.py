@@ -6,7 +6,9 @@ from matcher.models.availability import AvailabilityException as AvailabilityExc
 from matcher.models.availability import AvailabilityWindow as AvailabilityWindow
 from matcher.models.availability import ExceptionKind as ExceptionKind
 from matcher.models.common import MAX_SEATS as MAX_SEATS
+from matcher.models.needs import DeclineReason as DeclineReason
 from matcher.models.needs import NeedDate as NeedDate
+from matcher.models.needs import NeedDecision as NeedDecision
 from matcher.models.needs import NeedPause as NeedPause
 from matcher.models.needs import NeedPurpose as NeedPurpose
 from matcher.models.needs import NeedRotationWeek as NeedRotationWeek

@@ -70,6 +70,25 @@ class NeedStatus(StrEnum):
     CANCELLED = "cancelled"
 
 
+class NeedDecision(StrEnum):
+    """The office's last decision on a need (None: not decided yet, or edited since)."""
+
+    ACCEPTED = "accepted"
+    AUTO_ACCEPTED = "auto_accepted"
+    CHANGE_REQUESTED = "change_requested"
+    DECLINED = "declined"
+
+
+class DeclineReason(StrEnum):
+    """Why the office declines a need; the rider reads it in their language."""
+
+    OUTSIDE_AREA = "outside_area"
+    NOT_ELIGIBLE = "not_eligible"
+    NO_DRIVERS = "no_drivers"
+    DUPLICATE = "duplicate"
+    OTHER = "other"
+
+
 class ScheduleKind(StrEnum):
     """How the need recurs."""
 
@@ -154,6 +173,18 @@ class RideNeed(Timestamped, Base):
         enum_type(NeedStatus, "need_status"), default=NeedStatus.PENDING
     )
     note: Mapped[str | None] = mapped_column(sa.Text)
+    decision: Mapped[NeedDecision | None] = mapped_column(enum_type(NeedDecision, "need_decision"))
+    decline_reason: Mapped[DeclineReason | None] = mapped_column(
+        enum_type(DeclineReason, "decline_reason")
+    )
+    decision_note: Mapped[str | None] = mapped_column(sa.Text)
+    """The coordinator's words to the rider (a change to make, a decline's details)."""
+    decided_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    edited_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    """When the rider last changed the need (it is back in the intake queue)."""
+    row_version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": row_version}
 
     rider: Mapped[Rider] = relationship(back_populates="needs")
     origin: Mapped[Place] = relationship(foreign_keys=[origin_id])
@@ -194,7 +225,7 @@ class RideNeed(Timestamped, Base):
     def _validate_flexibility(self, key: str, value: int) -> int:
         return check_int_range(key, value, 0, MAX_FLEXIBILITY_MINUTES)
 
-    @validates("note")
+    @validates("note", "decision_note")
     def _validate_note(self, key: str, value: str | None) -> str | None:
         return check_text(key, value, 2000) or None
 

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from matcher import audit as audit_log
 from matcher.clock import today
 from matcher.clock import utcnow
+from matcher.demand import intake
 from matcher.demand.recurrence import need_occurs_on
 from matcher.demand.recurrence import pattern_from_need
 from matcher.demand.trip_release import release_trips
@@ -199,6 +200,7 @@ def register_rider(
     rider.location_to_check = home_to_check or dest_to_check
     session.flush()
     queued = welcome_rider(session, rider, token, settings, now) is not None
+    intake.auto_accept(session, need, settings)
     return RiderRegistered(
         rider, need, token, rider.location_to_check, duplicate_of, email_queued=queued
     )
@@ -325,7 +327,7 @@ def update_need(
         if data.destination_place_id is not None or data.destination_address is not None:
             need.destination, _ = _destination(session, make_geocoder(session, settings), data)
         _apply_need(session, need, data)
-    need.status = NeedStatus.PENDING
+    intake.rider_edited(need)
     session.flush()
     release_trips(session, need.id, today(settings.tz))
     return need

@@ -9,6 +9,7 @@ from __future__ import annotations
 from web.coordinators import views_auth as views_auth
 from web.coordinators import views_dashboard as views_dashboard
 from web.coordinators import views_days as views_days
+from web.coordinators import views_intake as views_intake
 from web.coordinators import views_plans as views_plans
 from web.coordinators import views_reports as views_reports
 from web.coordinators.blueprint import bp as bp

@@ -23,6 +23,7 @@ from wtforms.validators import Length
 from wtforms.validators import NumberRange
 from wtforms.validators import Optional
 
+from matcher.models import DeclineReason
 from matcher.models import NeedPurpose
 
 
@@ -113,3 +114,35 @@ class OneOffTripForm(FlaskForm):
             self.arrive_by.errors.append(_l("Give an arrival time or a pick-up time."))
             return False
         return True
+
+
+DECLINE_REASON_LABELS = {
+    DeclineReason.OUTSIDE_AREA: _l("Outside our area"),
+    DeclineReason.NOT_ELIGIBLE: _l("Not a ride our drivers can offer"),
+    DeclineReason.NO_DRIVERS: _l("No drivers for these times"),
+    DeclineReason.DUPLICATE: _l("Asked twice"),
+    DeclineReason.OTHER: _l("Other (write it below)"),
+}
+
+
+class NeedDecisionForm(FlaskForm):
+    """Accept a need: the row version the page showed, so a second decision is refused."""
+
+    row_version = HiddenField(validators=[InputRequired()])
+
+
+class RequestChangeForm(NeedDecisionForm):
+    """Ask the rider for a change: the words they will read."""
+
+    note = StringField(_l("What should the rider change?"), validators=[Length(max=2000)])
+
+
+class DeclineForm(NeedDecisionForm):
+    """Decline a need: a reason from the list and optional words for the rider."""
+
+    reason = SelectField(
+        _l("Reason"),
+        choices=[SelectChoice(r.value, label) for r, label in DECLINE_REASON_LABELS.items()],
+        validate_choice=False,  # the service refuses an unknown reason in the user's language
+    )
+    note = StringField(_l("Words for the rider"), validators=[Length(max=2000)])

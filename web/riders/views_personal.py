@@ -19,6 +19,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
+from matcher.demand import intake
 from matcher.errors import ValidationError as DomainValidationError
 from matcher.models import Rider
 from matcher.people import registration
@@ -71,6 +72,7 @@ def me(token: str) -> str:
         rides=upcoming_rides(session, rider.id, day),
         phone=display_phone,
         icons=PURPOSE_ICONS,
+        decline_texts=intake.DECLINE_REASON_TEXTS,
         button=ButtonForm(),
         day_names=get_day_names("abbreviated", locale=get_locale()),
     )
