@@ -29,7 +29,7 @@ def test_setup_migrates_loads_the_demo_and_prints_logins(
     app = make_app(fresh_database_url, tmp_path)
     result = app.test_cli_runner().invoke(args=["setup"])
     assert result.exit_code == 0, result.output
-    assert "revision 0001" in result.output
+    assert f"revision {migrate.head()}" in result.output
     assert "coordinator@demo.mitfahrnetz.invalid / password:" in result.output
     counts = table_counts(app)
     assert counts["riders"] == 80
@@ -63,8 +63,8 @@ def test_setup_without_demo_leaves_the_database_empty(
 def test_db_upgrade_and_downgrade_commands(fresh_database_url: str, tmp_path: Path) -> None:
     app = make_app(fresh_database_url, tmp_path)
     runner = app.test_cli_runner()
-    assert "revision 0001" in runner.invoke(args=["db", "upgrade"]).output
-    assert runner.invoke(args=["db", "current"]).output.strip() == "0001"
+    assert f"revision {migrate.head()}" in runner.invoke(args=["db", "upgrade"]).output
+    assert runner.invoke(args=["db", "current"]).output.strip() == migrate.head()
     assert "revision None" in runner.invoke(args=["db", "downgrade", "--revision", "base"]).output
     with app.app_context():
         assert migrate.current(get_engine()) is None
