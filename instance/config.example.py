@@ -8,5 +8,6 @@
 # NOMINATIM_URL = "https://nominatim.openstreetmap.org/"
 # NOMINATIM_USER_AGENT = "mitfahrnetz-landkreis-x/1.0 (koordination@example.org)"
 # OSRM_URL = "http://localhost:5001"           # road travel times; empty = geodesic model
-# MAIL_SERVER = "smtp.example.org"
+# MAIL_HOST = "smtp.example.org"              # outgoing mail; also MAIL_PORT, MAIL_SECURITY
+# MAIL_USERNAME = ""                           # (none, starttls or ssl), MAIL_PASSWORD, MAIL_SENDER
 # RATELIMIT_STORAGE_URI = "redis://127.0.0.1:6379/0"

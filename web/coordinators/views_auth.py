@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import current_app
 from flask import flash
 from flask import redirect
@@ -22,24 +20,13 @@ from web.coordinators.blueprint import bp
 from web.coordinators.forms import ButtonForm
 from web.coordinators.forms import LoginForm
 from web.db import get_session
+from web.redirects import local_target
 from web.security import limiter
 
 
 def login_rate_limit() -> str:
     """Attempts allowed per address (config ``RATELIMIT_COORDINATOR_LOGIN``)."""
     return str(current_app.config.get("RATELIMIT_COORDINATOR_LOGIN", "10 per minute;50 per hour"))
-
-
-def safe_next(target: str | None) -> str | None:
-    """``target`` if it is a path on this site under /coordinator, else None (no open redirect)."""
-    if not target:
-        return None
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith(bp.url_prefix or "/"):
-        return None
-    if target.startswith("//") or "\\" in target:
-        return None
-    return target
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -57,7 +44,10 @@ def login() -> Response | str | tuple[str, int]:
         if coordinator is not None:
             session.commit()
             log_in_coordinator(coordinator)
-            return redirect(safe_next(request.args.get("next")) or url_for(".dashboard"))
+            return redirect(
+                local_target(request.args.get("next"), bp.url_prefix or "/")
+                or url_for(".dashboard")
+            )
         flash(_("E-mail address or password is wrong."), "error")
         return render_template("coordinators/login.html", form=form), 401
     return render_template("coordinators/login.html", form=form)

@@ -33,6 +33,7 @@ from web.drivers.forms import LinkLoginForm
 from web.drivers.forms import PasswordLoginForm
 from web.drivers.forms import window_rows
 from web.errors import translate_domain_error
+from web.redirects import local_target
 from web.security import limiter
 from web.security import public_form_limit
 from web.settings import current_settings
@@ -42,8 +43,8 @@ HOME_ENDPOINTS = ("drivers.schedule", "drivers.home", "drivers.portal", "drivers
 
 def _after_login() -> str:
     """Where a driver lands: a safe local ``next`` or the portal's start page."""
-    target = request.args.get("next", "")
-    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
+    target = local_target(request.args.get("next"))
+    if target is not None:
         return target
     for endpoint in HOME_ENDPOINTS:
         if endpoint in current_app.view_functions:

@@ -56,6 +56,8 @@ def test_inactive_account_cannot_log_in(client, session) -> None:  # type: ignor
         ("https://evil.example/coordinator/", "/coordinator/"),
         ("//evil.example/coordinator/", "/coordinator/"),
         ("/drivers/", "/coordinator/"),
+        ("/coordinator/%09/evil.example", "/coordinator/"),
+        ("/coordinator/%0aSet-Cookie:x=1", "/coordinator/"),
     ],
 )
 def test_login_returns_to_the_page_asked_for_but_never_elsewhere(
