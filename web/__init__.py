@@ -51,6 +51,10 @@ def configure(app: Flask, test_config: Mapping[str, Any] | None) -> None:
         app.config["DATABASE_URL"] = f"sqlite:///{instance_path / 'mitfahrnetz.sqlite'}"
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = load_or_create_secret_key(instance_path)
+    # Served over HTTPS: the session and remember cookies never travel over plain HTTP.
+    if str(app.config.get("BASE_URL", "")).lower().startswith("https://"):
+        app.config["SESSION_COOKIE_SECURE"] = True
+        app.config["REMEMBER_COOKIE_SECURE"] = True
 
 
 def load_or_create_secret_key(instance_path: Path) -> str:

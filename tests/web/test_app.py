@@ -5,6 +5,7 @@ from __future__ import annotations
 import stat
 from pathlib import Path
 
+import flask
 import pytest
 
 from web import create_app
@@ -141,3 +142,18 @@ def test_chosen_language_is_remembered(client) -> None:  # type: ignore[no-untyp
     client.get("/?lang=ps")
     response = client.get("/", headers={"Accept-Language": "en"})
     assert 'lang="ps" dir="rtl"' in response.text
+
+
+def test_cookies_are_secure_when_the_site_is_served_over_https(tmp_path: Path) -> None:
+    app = create_app({"BASE_URL": "https://fahrten.example.org"}, instance_path=str(tmp_path / "a"))
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+    assert app.config["REMEMBER_COOKIE_SECURE"] is True
+    with app.test_request_context():
+        session = app.session_interface.open_session(app, flask.request)
+        assert session is not None
+        session["k"] = "v"
+        response = app.make_response("x")
+        app.session_interface.save_session(app, session, response)
+    assert "Secure" in response.headers["Set-Cookie"]
+    plain = create_app({"BASE_URL": "http://127.0.0.1:5000"}, instance_path=str(tmp_path / "b"))
+    assert not plain.config["SESSION_COOKIE_SECURE"]
