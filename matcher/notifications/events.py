@@ -30,6 +30,7 @@ from matcher.plans.route_tokens import respond_url
 from matcher.queries.schedules import driver_day
 from matcher.queries.schedules import pickups_and_dropoffs
 from matcher.queries.schedules import ride_of
+from matcher.queries.unserved import unserved_by_rider
 from matcher.settings import Settings
 
 
@@ -364,3 +365,34 @@ def _notify_dropped_rides(
                 is not None
             )
     return count
+
+
+def notify_unserved_riders(
+    session: Session, plan: DayPlan, settings: Settings, now: dt.datetime
+) -> int:
+    """Tell each rider whom the published ``plan`` leaves without a driver, in their language.
+
+    One message per rider and day lists the rides (arrive by 06:00, pick-up from
+    16:30) and says the office will call. The key holds the unserved trips, so
+    publishing a new version with the same gaps stores nothing new, while a
+    version that leaves a further ride out tells the rider again.
+    """
+    sent = 0
+    for person in unserved_by_rider(session, plan):
+        trips = "-".join(str(ride.trip_id) for ride in person.rides)
+        message = send_to(
+            session,
+            key=f"unserved:{plan.day.isoformat()}:rider:{person.rider_id}:{trips}"[:200],
+            template="rider_unserved.txt",
+            locale=person.locale,
+            settings=settings,
+            now=now,
+            email=person.email,
+            phone=person.phone,
+            related=("rider", person.rider_id),
+            rider_name=person.name,
+            day=plan.day,
+            rides=person.rides,
+        )
+        sent += message is not None
+    return sent

@@ -3,9 +3,8 @@
 ``publish`` is what the office's "Publish" button does: ``publish_plan`` makes
 the approved version the day's published one (the previous one superseded),
 then the people concerned are told, in the same transaction, through the
-outbox. Views call ``publish`` only; a new notice about a publication (for
-example to riders left unserved) is one more step here, counted in
-``Publication.messages``.
+outbox. Views call ``publish`` only; each notice about a publication is one
+step here, counted in ``Publication.messages``.
 """
 
 from __future__ import annotations
@@ -43,8 +42,9 @@ def publish(
 
     Drivers get their new or changed routes with answer links; riders whose
     confirmed ride changed or was dropped are told at once, the others when
-    their driver confirms (``events.notify_plan_published``). Nothing is sent
-    unless the caller commits.
+    their driver confirms (``events.notify_plan_published``); riders the plan
+    leaves without a driver hear so now, and the office will call them
+    (``events.notify_unserved_riders``). Nothing is sent unless the caller commits.
     """
     now = now or utcnow()
     result = publish_plan(
@@ -59,4 +59,5 @@ def publish(
         changed_driver_ids=result.changed_driver_ids,
         changed_rider_ids=result.changed_rider_ids,
     )
+    messages += events.notify_unserved_riders(session, result.plan, settings, now)
     return Publication(result=result, messages=messages)

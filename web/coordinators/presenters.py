@@ -202,7 +202,12 @@ def unserved_reason(trip: Trip) -> str:
     """Why the trip is not in the plan, in the reader's language."""
     if not trip.unserved_reason:
         return _("Not planned yet.")
-    template, params = reasons.describe_unserved(trip.unserved_reason, trip.unserved_details)
+    return reason_text(trip.unserved_reason, trip.unserved_details)
+
+
+def reason_text(code: str, details: dict[str, Any] | None) -> str:
+    """An unserved reason code with its details as a sentence in the reader's language."""
+    template, params = reasons.describe_unserved(code, details)
     try:
         return _(template).format(**params)
     except (KeyError, IndexError, ValueError):
@@ -271,5 +276,6 @@ def template_helpers() -> dict[str, Any]:
         "trip_window": trip_window,
         "ride_label": ride_label,
         "unserved_reason": unserved_reason,
+        "reason_text": reason_text,
         "run_message": run_message,
     }

@@ -15,6 +15,7 @@ from werkzeug.wrappers import Response
 from matcher.errors import MatcherError
 from matcher.planning import runs
 from matcher.queries import overview
+from matcher.queries.unserved import riders_to_call
 from web.auth import coordinator_required
 from web.auth import current_account
 from web.coordinators.blueprint import bp
@@ -28,7 +29,7 @@ from web.errors import translate_domain_error
 @bp.get("/days/<isodate:day>")
 @coordinator_required
 def day(day: dt.date) -> str:
-    """The day's trips, its plan versions and the planner: start, watch, stop."""
+    """The day's trips, its plan versions, the planner (start, watch, stop), riders to call."""
     session = get_session()
     day_runs = overview.day_runs(session, day)
     active = next((r for r in day_runs if r.status in overview.ACTIVE_RUN_STATUSES), None)
@@ -37,6 +38,7 @@ def day(day: dt.date) -> str:
         "coordinators/day.html",
         day=day,
         trips=overview.day_trips(session, day),
+        to_call=riders_to_call(session, day),
         versions=overview.plan_versions(session, day),
         active_run=active,
         last_run=last,

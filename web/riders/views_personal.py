@@ -27,6 +27,7 @@ from matcher.people.phones import display_phone
 from matcher.queries.rider_page import next_days
 from matcher.queries.rider_page import paused_days
 from matcher.queries.rider_page import upcoming_rides
+from matcher.queries.unserved import rider_unserved_rides
 from web.db import get_session
 from web.errors import translate_domain_error
 from web.riders.blueprint import bp
@@ -56,7 +57,7 @@ def qr_data_uri(text: str) -> str:
 
 @bp.get("/me/<token>")
 def me(token: str) -> str:
-    """The personal page: needs, next days (pause one), published rides, actions."""
+    """The personal page: needs, next days (pause one), published rides and gaps, actions."""
     rider = _rider_or_404(token)
     session = get_session()
     day = today()
@@ -70,6 +71,7 @@ def me(token: str) -> str:
         welcome=request.args.get("welcome") == "1",
         needs=[(n, next_days(n, day), paused_days(n, day)) for n in rider.needs],
         rides=upcoming_rides(session, rider.id, day),
+        unserved=rider_unserved_rides(session, rider.id, day),
         phone=display_phone,
         icons=PURPOSE_ICONS,
         decline_texts=intake.DECLINE_REASON_TEXTS,

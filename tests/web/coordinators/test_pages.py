@@ -82,6 +82,24 @@ def test_day_page_shows_trips_versions_and_the_plan_button(coordinator_client, d
     assert "Fatima" in page and "Ahmad" in page
     assert "Version 1" in page and "Draft" in page
     assert "arrive by 08:00" in page  # 06:00 UTC is 08:00 in Berlin in June
+    assert "Riders to call" not in page  # a draft tells nobody anything
+
+
+def test_day_page_lists_the_riders_to_call_once_the_plan_is_published(  # type: ignore[no-untyped-def]
+    coordinator_client, session, demo_day
+) -> None:
+    plan, ahmad = demo_day.plan, demo_day.unserved.rider
+    now = dt.datetime(2026, 6, 1, 15, 0, tzinfo=dt.UTC)
+    plan.status, plan.approved_at, plan.published_at = PlanStatus.PUBLISHED, now, now
+    session.flush()
+
+    page = coordinator_client.get(f"/coordinator/days/{DAY}").text
+
+    section = page[page.index("Riders to call") : page.index("Rides of the day")]
+    assert "Ahmad" in section and f'href="tel:{ahmad.phone}"' in section
+    assert "Fatima" not in section  # served
+    assert "arrive by 08:00" in section
+    assert "No driver is available between 06:30 and 08:00 near Dorf." in section
 
 
 def test_day_page_with_a_running_planner_polls_its_progress(coordinator_client, session) -> None:  # type: ignore[no-untyped-def]

@@ -151,3 +151,33 @@ def test_erasure(client, session, registered):
     assert reg.find_rider_by_token(session, registered[1]) is not None
     assert Settings  # statistics stay: the row and its need remain
     assert rider.needs and rider.needs[0].purpose.value == "shift_work"
+
+
+def test_a_ride_the_published_plan_leaves_without_driver_is_shown_as_such(
+    client, session, registered
+):
+    rider = rider_of(session, registered[0])
+    need = rider.needs[0]
+    trip = make_trip(
+        session,
+        rider=rider,
+        need=need,
+        day=TOMORROW,
+        origin=need.origin,
+        destination=need.destination,
+        status=TripStatus.UNSERVED,
+        unserved_reason="no_vehicle_in_time",
+        latest_dropoff=clock.local_instant(TOMORROW, dt.time(8, 0)),
+    )
+    plan = make_plan(session, day=TOMORROW)
+    make_route(session, plan, [], driver=make_driver(session))
+    assert "No driver found yet" not in client.get(f"/me/{registered[0]}").get_data(as_text=True)
+
+    now = dt.datetime.now(dt.UTC)
+    plan.status, plan.approved_at, plan.published_at = PlanStatus.PUBLISHED, now, now
+    session.flush()
+    html = client.get(f"/me/{registered[0]}").get_data(as_text=True)
+    assert "No driver found yet for this ride. The office knows and will call you." in html
+    assert "arrive by 08:00" in html and trip.destination.name in html
+    other = client.get(f"/me/{registered[1]}").get_data(as_text=True)
+    assert "No driver found yet" not in other
