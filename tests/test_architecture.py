@@ -8,6 +8,7 @@ web request or a job in ``matcher/jobs/`` owns the transaction.
 from __future__ import annotations
 
 import ast
+import importlib
 from pathlib import Path
 
 import pytest
@@ -157,3 +158,29 @@ def test_services_never_commit() -> None:
     assert offenders == {}
     assert commits(ROOT / "matcher" / "jobs" / "planner_runs.py")  # the check sees real commits
     assert commits(ROOT / "matcher" / "jobs" / "scheduler_lock.py")  # and engine.begin() blocks
+
+
+AREAS = ("people", "demand", "planning", "plans", "queries", "jobs", "notifications", "geo")
+"""The domain's areas: each package's ``__init__`` declares its public modules in ``__all__``."""
+
+
+@pytest.mark.parametrize("area", AREAS)
+def test_each_area_declares_its_public_modules(area: str) -> None:
+    """``__all__`` names every public module of the area (a new module is added there, with
+    a line in the package docstring), and nothing that does not exist."""
+    package = importlib.import_module(f"matcher.{area}")
+    modules = {
+        path.stem
+        for path in (ROOT / "matcher" / area).glob("*.py")
+        if not path.stem.startswith("_")
+    }
+    declared = set(package.__all__)
+    missing = sorted(modules - declared)
+    assert missing == [], f"matcher/{area}/__init__.py: add {missing} to __all__ and its docstring"
+    unknown = sorted(n for n in declared - modules if not hasattr(package, n))
+    assert unknown == [], f"matcher/{area}/__init__.py lists what does not exist: {unknown}"
+    for name in modules:
+        assert f"``{name}``" in (package.__doc__ or ""), f"say what {area}.{name} is for"
+    star: dict[str, object] = {}
+    exec(f"from matcher.{area} import *", star)  # every declared name imports
+    assert declared <= set(star)

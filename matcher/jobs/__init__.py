@@ -1,7 +1,21 @@
 """Background work: the runners that own their sessions and commit.
 
 Services elsewhere in ``matcher`` flush and never commit; a job here (or the
-web request) decides the transaction. ``planner_runs`` executes a planner run,
-``planner_queue`` hands runs to a thread pool or a Redis list,
-``outbox_sender`` sends due messages, ``scheduler`` runs the timed jobs.
+web request) decides the transaction.
+
+Public modules (``from matcher.jobs import scheduler``):
+
+- ``planner_runs``: execute a queued planner run to the end.
+- ``planner_queue``: where runs execute: in-process workers or a shared queue.
+- ``outbox_sender``: send the due messages of the outbox, record each outcome.
+- ``scheduler``: the timed jobs and the scheduler process that runs them.
+- ``scheduler_lock``: one active scheduler, by a lease row in the database.
 """
+
+__all__ = [
+    "planner_runs",
+    "planner_queue",
+    "outbox_sender",
+    "scheduler",
+    "scheduler_lock",
+]

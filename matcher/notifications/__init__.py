@@ -7,4 +7,17 @@ same transaction as the change that caused it; ``matcher.jobs.outbox_sender`` se
 later through a transport (SMTP, an SMS gateway). Events about plans live in
 ``events``, the welcome and login links in ``accounts``, time-driven reminders
 in ``reminders``.
+
+Public modules: ``outbox`` (the one enqueue, claiming, retries), ``messages``
+(rendering), ``events`` (plans), ``accounts`` (welcome and login links),
+``reminders`` (time-driven), ``transports`` (SMTP, SMS gateways).
 """
+
+__all__ = [
+    "outbox",
+    "messages",
+    "events",
+    "accounts",
+    "reminders",
+    "transports",
+]

@@ -1,1 +1,22 @@
-"""People: riders, drivers and coordinators; their accounts, places, phones, links and erasure."""
+"""People: riders, drivers and office accounts, and what belongs to a person.
+
+Public modules (``from matcher.people import registration``):
+
+- ``registration``: riders and drivers register themselves; riders manage their needs by link.
+- ``drivers``: volunteer drivers: vetting, login (magic link or password), availability.
+- ``coordinators``: office accounts: creation and password login.
+- ``places``: the places people type in forms (their home, a destination not in the gazetteer).
+- ``phones``: phone numbers as people type them, to E.164 and back for display.
+- ``erasure``: data retention and erasure of a person's data.
+- ``calendar_links``: the driver's personal calendar feed behind an unguessable URL.
+"""
+
+__all__ = [
+    "registration",
+    "drivers",
+    "coordinators",
+    "places",
+    "phones",
+    "erasure",
+    "calendar_links",
+]

@@ -1,1 +1,22 @@
-"""Queries: read models for pages, feeds and mails (dashboard, day, schedules, figures)."""
+"""Queries: read models for pages, feeds and messages. They never change anything.
+
+Public modules (``from matcher.queries import overview``):
+
+- ``overview``: the office's dashboard, day, plan and audit pages.
+- ``rider_list``: the office's rider search, paged.
+- ``rider_page``: a rider's personal page: next days of each need, published rides.
+- ``unserved``: rides a published plan leaves without a driver: riders to call, riders' view.
+- ``schedules``: what drivers (and riders) see of published plans: pages, print, iCal, mail.
+- ``figures``: a plan version's figures.
+- ``district_figures``: the district's demand and the share served per week.
+"""
+
+__all__ = [
+    "overview",
+    "rider_list",
+    "rider_page",
+    "unserved",
+    "schedules",
+    "figures",
+    "district_figures",
+]
