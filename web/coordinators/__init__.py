@@ -12,4 +12,5 @@ from web.coordinators import views_days as views_days
 from web.coordinators import views_intake as views_intake
 from web.coordinators import views_plans as views_plans
 from web.coordinators import views_reports as views_reports
+from web.coordinators import views_riders as views_riders
 from web.coordinators.blueprint import bp as bp

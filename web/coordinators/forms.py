@@ -25,6 +25,7 @@ from wtforms.validators import Optional
 
 from matcher.models import DeclineReason
 from matcher.models import NeedPurpose
+from matcher.models import NeedStatus
 
 
 class LoginForm(FlaskForm):
@@ -146,3 +147,34 @@ class DeclineForm(NeedDecisionForm):
         validate_choice=False,  # the service refuses an unknown reason in the user's language
     )
     note = StringField(_l("Words for the rider"), validators=[Length(max=2000)])
+
+
+NEED_STATUS_CHOICES = [
+    SelectChoice("", _l("Any status")),
+    SelectChoice(NeedStatus.PENDING.value, _l("Waiting for the office")),
+    SelectChoice(NeedStatus.ACTIVE.value, _l("Active")),
+    SelectChoice(NeedStatus.PAUSED.value, _l("Paused")),
+    SelectChoice(NeedStatus.CANCELLED.value, _l("Cancelled")),
+]
+PURPOSE_FILTER_CHOICES = [
+    SelectChoice("", _l("Any purpose")),
+    SelectChoice(NeedPurpose.JOB.value, _l("Work")),
+    SelectChoice(NeedPurpose.SHIFT_WORK.value, _l("Shift work")),
+    SelectChoice(NeedPurpose.INTERNSHIP.value, _l("Internship")),
+    SelectChoice(NeedPurpose.COURSE.value, _l("Course")),
+    SelectChoice(NeedPurpose.OTHER.value, _l("Other")),
+]
+
+
+class RiderSearchForm(FlaskForm):
+    """The rider list's search, read from the query string (a GET form: no CSRF token)."""
+
+    class Meta:
+        """A search changes nothing, and its links must work when shared."""
+
+        csrf = False
+
+    q = StringField(_l("Name, phone or e-mail"), validators=[Optional(), Length(max=100)])
+    municipality = StringField(_l("Municipality"), validators=[Optional(), Length(max=80)])
+    status = SelectField(_l("Need status"), choices=NEED_STATUS_CHOICES, validators=[Optional()])
+    purpose = SelectField(_l("Purpose"), choices=PURPOSE_FILTER_CHOICES, validators=[Optional()])

@@ -18,6 +18,7 @@ from flask_babel.speaklater import LazyString
 from matcher.models import ActorType
 from matcher.models import DayPlan
 from matcher.models import NeedPurpose
+from matcher.models import NeedStatus
 from matcher.models import PlanningRunStatus
 from matcher.models import PlanStatus
 from matcher.models import Route
@@ -27,6 +28,7 @@ from matcher.models import Trip
 from matcher.models import TripDirection
 from matcher.models import TripStatus
 from matcher.planning import reasons
+from matcher.queries.rider_page import TripState
 from web.settings import current_settings
 
 PLAN_STATUS_LABELS = {
@@ -54,6 +56,20 @@ PURPOSE_LABELS = {
     NeedPurpose.INTERNSHIP: _l("Internship"),
     NeedPurpose.COURSE: _l("Course"),
     NeedPurpose.OTHER: _l("Other"),
+}
+NEED_STATUS_LABELS = {
+    NeedStatus.PENDING: _l("Waiting for the office"),
+    NeedStatus.ACTIVE: _l("Active"),
+    NeedStatus.PAUSED: _l("Paused"),
+    NeedStatus.CANCELLED: _l("Cancelled"),
+}
+TRIP_STATE_LABELS = {
+    TripState.PLANNED: _l("Planned"),
+    TripState.DRAFT: _l("In a draft plan"),
+    TripState.UNSERVED: _l("Unserved"),
+    TripState.REQUESTED: _l("Not planned yet"),
+    TripState.CANCELLED: _l("Cancelled"),
+    TripState.PAUSED: _l("Paused"),
 }
 DIRECTION_LABELS = {TripDirection.OUTBOUND: _l("there"), TripDirection.RETURN: _l("back")}
 
@@ -267,6 +283,10 @@ def template_helpers() -> dict[str, Any]:
         "stop_kind_labels": STOP_KIND_LABELS,
         "actor_labels": ACTOR_LABELS,
         "purpose_labels": PURPOSE_LABELS,
+        "need_status_labels": NEED_STATUS_LABELS,
+        "trip_state_labels": TRIP_STATE_LABELS,
+        "direction_labels": DIRECTION_LABELS,
+        "reason_text": reason_text,
         "local_time": local_time,
         "local_datetime": local_datetime,
         "minutes": minutes,
@@ -276,6 +296,5 @@ def template_helpers() -> dict[str, Any]:
         "trip_window": trip_window,
         "ride_label": ride_label,
         "unserved_reason": unserved_reason,
-        "reason_text": reason_text,
         "run_message": run_message,
     }
