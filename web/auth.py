@@ -2,7 +2,13 @@
 
 One login manager serves both kinds of account; the session stores ``"coordinator:<id>"`` or
 ``"driver:<id>"`` so an id of one kind can never be mistaken for the other. Riders have no
-account: their personal link is their key.
+account: their personal link is their key. The account is read again on every request, so a
+deactivated account or a changed role takes effect on the very next click.
+
+Office roles are enforced in one place, ``coordinator_required``: admin-only views say
+``admin=True``; a read-only viewer may use every safe method (GET, HEAD) and is refused (403)
+every other method of every office view, unless the view says ``viewer_may_post=True`` (only
+logging out does).
 """
 
 from __future__ import annotations
@@ -63,6 +69,16 @@ class Account:
         return self.kind == "coordinator" and self.role == CoordinatorRole.ADMIN
 
     @property
+    def is_viewer(self) -> bool:
+        """An office account that may only read."""
+        return self.kind == "coordinator" and self.role == CoordinatorRole.VIEWER
+
+    @property
+    def can_edit(self) -> bool:
+        """An office account that may change things (coordinator or admin, not a viewer)."""
+        return self.is_coordinator and not self.is_viewer
+
+    @property
     def is_driver(self) -> bool:
         """A volunteer driver's account."""
         return self.kind == "driver"
@@ -74,6 +90,8 @@ class Anonymous(AnonymousUserMixin):
     kind = "anonymous"
     is_coordinator = False
     is_admin = False
+    is_viewer = False
+    can_edit = False
     is_driver = False
 
 
@@ -112,8 +130,19 @@ def current_account() -> Account | Anonymous:
     return cast(Account | Anonymous, current_user._get_current_object())  # noqa: SLF001
 
 
-def coordinator_required(view: F | None = None, *, admin: bool = False) -> Any:
-    """Only coordinators (``admin=True``: only admins); others get 403, nobody gets the login."""
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+"""Methods that only read: the only ones a viewer may use."""
+
+
+def coordinator_required(
+    view: F | None = None, *, admin: bool = False, viewer_may_post: bool = False
+) -> Any:
+    """Only office accounts; others get 403, nobody gets the login.
+
+    ``admin=True``: only admins (accounts and settings). Viewers are refused every
+    method but GET/HEAD/OPTIONS unless ``viewer_may_post`` (logging out). The rule is
+    recorded on the view as ``office_access`` so a test can walk every route.
+    """
 
     def decorate(func: F) -> F:
         @wraps(func)
@@ -123,8 +152,14 @@ def coordinator_required(view: F | None = None, *, admin: bool = False) -> Any:
                 return redirect(url_for(COORDINATOR_LOGIN_VIEW, next=request.path))
             if not account.is_coordinator or (admin and not account.is_admin):
                 abort(403)
+            if account.is_viewer and request.method not in SAFE_METHODS and not viewer_may_post:
+                abort(403)
             return func(*args, **kwargs)
 
+        wrapper.office_access = {  # type: ignore[attr-defined]
+            "admin": admin,
+            "viewer_may_post": viewer_may_post,
+        }
         return cast(F, wrapper)
 
     return decorate(view) if view is not None else decorate

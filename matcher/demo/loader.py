@@ -52,6 +52,7 @@ from matcher.security import verify_password
 DEFAULT_SEED = 2026
 COORDINATOR_EMAIL = f"coordinator@{EMAIL_DOMAIN}"
 ADMIN_EMAIL = f"admin@{EMAIL_DOMAIN}"
+VIEWER_EMAIL = f"viewer@{EMAIL_DOMAIN}"
 RIDER_COUNT = 80
 NEED_COUNT = 120
 PRIVACY_NOTICE_VERSION = "2026-01"
@@ -137,6 +138,7 @@ def load_demo(
     rng = random.Random(seed)
     monday = today - dt.timedelta(days=today.weekday())
     logins, admin = _coordinators(session, rng)
+    logins.append(_viewer(session, seed))
     places = _gazetteer(session)
     _drivers(session, rng, places, admin, monday)
     riders = _riders(session, rng, places, monday)
@@ -161,7 +163,33 @@ def unchanged_demo_logins(session: Session, seed: int) -> tuple[DemoLogin, ...]:
         )
         if verify_password(stored, password):
             logins.append(DemoLogin(role.value, email, password))
+    viewer_password = _password(_viewer_rng(seed))
+    stored = session.scalar(
+        sa.select(Coordinator.password_hash).where(Coordinator.email == VIEWER_EMAIL)
+    )
+    if verify_password(stored, viewer_password):
+        logins.append(DemoLogin(CoordinatorRole.VIEWER.value, VIEWER_EMAIL, viewer_password))
     return tuple(logins)
+
+
+def _viewer_rng(seed: int) -> random.Random:
+    # A generator of its own, so the viewer leaves every other demo row as it was.
+    return random.Random(f"{seed}-viewer")
+
+
+def _viewer(session: Session, seed: int) -> DemoLogin:
+    """A read-only account, to see the office as a viewer does."""
+    password = _password(_viewer_rng(seed))
+    session.add(
+        Coordinator(
+            email=VIEWER_EMAIL,
+            name="Demo Lesezugriff",
+            role=CoordinatorRole.VIEWER,
+            password_hash=hash_password(password),
+            is_demo=True,
+        )
+    )
+    return DemoLogin(CoordinatorRole.VIEWER.value, VIEWER_EMAIL, password)
 
 
 def _password(rng: random.Random) -> str:

@@ -24,6 +24,8 @@ from matcher.models.outbox import OutboxMessage as OutboxMessage
 from matcher.models.outbox import OutboxStatus as OutboxStatus
 from matcher.models.people import Coordinator as Coordinator
 from matcher.models.people import CoordinatorRole as CoordinatorRole
+from matcher.models.people import CoordinatorToken as CoordinatorToken
+from matcher.models.people import CoordinatorTokenPurpose as CoordinatorTokenPurpose
 from matcher.models.people import Driver as Driver
 from matcher.models.people import DriverLoginToken as DriverLoginToken
 from matcher.models.people import MobilityNeed as MobilityNeed

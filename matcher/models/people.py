@@ -343,22 +343,31 @@ class DriverLoginToken(Base):
 
 
 class CoordinatorRole(StrEnum):
-    """What a coordinator account may do; admins also manage accounts."""
+    """What an office account may do: admins also manage accounts, viewers only read."""
 
     COORDINATOR = "coordinator"
     ADMIN = "admin"
+    VIEWER = "viewer"
 
 
 class Coordinator(Timestamped, Base):
-    """A staff account that plans days; logs in with e-mail and password."""
+    """A staff account that plans days; logs in with e-mail and password.
+
+    An invited account has no password until the invitee sets one through the
+    invitation link. ``row_version`` guards role changes and deactivation.
+    """
 
     __tablename__ = "coordinators"
-    __table_args__ = (sa.CheckConstraint("length(name) > 0", name="name_not_empty"),)
+    __table_args__ = (
+        sa.CheckConstraint("length(name) > 0", name="name_not_empty"),
+        sa.CheckConstraint("row_version >= 1", name="row_version_positive"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(sa.String(254), unique=True)
     name: Mapped[str] = mapped_column(sa.String(120))
-    password_hash: Mapped[str] = mapped_column(sa.String(255))
+    password_hash: Mapped[str | None] = mapped_column(sa.String(255))
+    """argon2id; None while an invitation is not yet taken up."""
     role: Mapped[CoordinatorRole] = mapped_column(
         enum_type(CoordinatorRole, "coordinator_role"), default=CoordinatorRole.COORDINATOR
     )
@@ -366,11 +375,19 @@ class Coordinator(Timestamped, Base):
     locale: Mapped[str] = mapped_column(sa.String(8), default="de")
     is_demo: Mapped[bool] = mapped_column(default=False)
     last_login_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    row_version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": row_version}
 
     @property
     def is_admin(self) -> bool:
         """True for the admin role."""
         return self.role == CoordinatorRole.ADMIN
+
+    @property
+    def invitation_pending(self) -> bool:
+        """True while the invitee has not set a password yet."""
+        return self.password_hash is None
 
     @validates("email")
     def _validate_email(self, key: str, value: str) -> str:
@@ -388,3 +405,51 @@ class Coordinator(Timestamped, Base):
 
     def __repr__(self) -> str:
         return f"<Coordinator {self.id} {self.email!r} {self.role}>"
+
+
+class CoordinatorTokenPurpose(StrEnum):
+    """What a coordinator's e-mailed link is for."""
+
+    INVITE = "invite"
+    RESET = "reset"
+
+
+class CoordinatorToken(Base):
+    """An e-mailed link to set a password (invitation or reset): single use, expiring."""
+
+    __tablename__ = "coordinator_tokens"
+    __table_args__ = (
+        sa.CheckConstraint(HASH_CHECK.format(col="token_hash"), name="token_hash_sha256"),
+        sa.CheckConstraint("expires_at > created_at", name="expires_after_created"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    coordinator_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("coordinators.id", ondelete="CASCADE"), index=True
+    )
+    purpose: Mapped[CoordinatorTokenPurpose] = mapped_column(
+        enum_type(CoordinatorTokenPurpose, "coordinator_token_purpose")
+    )
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+    coordinator: Mapped[Coordinator] = relationship()
+
+    @validates("token_hash")
+    def _validate_token_hash(self, key: str, value: str) -> str:
+        return check_token_hash(key, value)
+
+    @validates("created_at", "expires_at", "used_at")
+    def _validate_instants(self, key: str, value: dt.datetime | None) -> dt.datetime | None:
+        return check_aware(key, value)
+
+    def check_consistency(self) -> None:
+        """A link must expire after it was made."""
+        if self.created_at and self.expires_at and self.expires_at <= self.created_at:
+            fail(N_("A link must expire after it is created."), "expires_at")
+
+    def usable(self, now: dt.datetime) -> bool:
+        """True if the link was not used yet and has not expired at ``now``."""
+        return self.used_at is None and now < self.expires_at

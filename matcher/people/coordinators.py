@@ -1,23 +1,51 @@
-"""Coordinator accounts: creation (CLI, admin page) and password login."""
+"""Office accounts: creation (CLI), invitations, roles, deactivation, password login and reset.
+
+An admin invites a coordinator by e-mail: the account exists at once, without a
+password, and the invitee sets one through a single-use link that expires
+(``INVITE_LIFETIME``). Every coordinator can ask for a reset link from the login
+page (``RESET_LIFETIME``); the caller answers the same whether the address is
+known or not. Links are stored as SHA-256 hashes and claimed by one UPDATE, so
+a link works once even when clicked twice at the same moment. Role changes and
+deactivation carry the account's row version; the last active admin can be
+neither demoted nor deactivated, so the office never locks itself out.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 from functools import cache
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
+from matcher import audit as audit_log
 from matcher.clock import utcnow
 from matcher.errors import N_
 from matcher.errors import Conflict
+from matcher.errors import NotFound
 from matcher.errors import ValidationError
+from matcher.models import ActorType
 from matcher.models import Coordinator
 from matcher.models import CoordinatorRole
+from matcher.models import CoordinatorToken
+from matcher.models import CoordinatorTokenPurpose
+from matcher.models.people import LOCALES
+from matcher.notifications.events import send_to
+from matcher.notifications.events import site_url
 from matcher.security import hash_password
+from matcher.security import hash_token
+from matcher.security import new_token
 from matcher.security import password_needs_rehash
 from matcher.security import verify_password
+from matcher.settings import Settings
 
 MIN_PASSWORD_LENGTH = 10
+MAX_PASSWORD_LENGTH = 200
+INVITE_LIFETIME = dt.timedelta(days=7)
+RESET_LIFETIME = dt.timedelta(hours=1)
+CONFLICT = N_("Someone else changed this account meanwhile. Please look at it again.")
+LAST_ADMIN = N_("The office needs at least one active admin.")
 
 
 @cache
@@ -32,29 +60,55 @@ def _find(session: Session, email: str) -> Coordinator | None:
     )
 
 
-def create_coordinator(
-    session: Session, *, email: str, name: str, password: str, role: str | CoordinatorRole
-) -> Coordinator:
-    """Create an account (argon2id hash); Conflict for a taken e-mail, ValidationError: short."""
+def _checked_hash(password: str) -> str:
     if len(password or "") < MIN_PASSWORD_LENGTH:
         raise ValidationError(
             N_("The password needs at least {count} characters."),
             field="password",
             count=MIN_PASSWORD_LENGTH,
         )
+    if len(password) > MAX_PASSWORD_LENGTH:
+        raise ValidationError(N_("The password is too long."), field="password")
+    return hash_password(password)
+
+
+def _role(role: str | CoordinatorRole) -> CoordinatorRole:
     try:
-        role = CoordinatorRole(role)
+        return CoordinatorRole(role)
     except ValueError:
         raise ValidationError(N_("Unknown role."), field="role") from None
-    if _find(session, email or "") is not None:
+
+
+def _new_account(
+    session: Session, email: str, name: str, role: str | CoordinatorRole, locale: str
+) -> Coordinator:
+    chosen = _role(role)
+    if not (email or "").strip():
+        raise ValidationError(N_("E-mail address is required."), field="email")
+    if locale not in LOCALES:
+        raise ValidationError(N_("Unsupported language: {locale}."), field="locale", locale=locale)
+    if _find(session, email) is not None:
         raise Conflict(N_("An account with this e-mail address exists already."))
     coordinator = Coordinator(
-        email=(email or "").strip().lower(),
-        name=(name or "").strip(),
-        password_hash=hash_password(password),
-        role=role,
+        email=email.strip().lower(), name=(name or "").strip(), role=chosen, locale=locale
     )
     session.add(coordinator)
+    return coordinator
+
+
+def create_coordinator(
+    session: Session,
+    *,
+    email: str,
+    name: str,
+    password: str,
+    role: str | CoordinatorRole,
+    locale: str = "de",
+) -> Coordinator:
+    """Create an account with a password (CLI); Conflict for a taken e-mail."""
+    password_hash = _checked_hash(password)
+    coordinator = _new_account(session, email, name, role, locale)
+    coordinator.password_hash = password_hash
     session.flush()
     return coordinator
 
@@ -62,7 +116,7 @@ def create_coordinator(
 def authenticate_coordinator(session: Session, email: str, password: str) -> Coordinator | None:
     """The active coordinator with this e-mail and password, or None (same cost if unknown)."""
     coordinator = _find(session, email or "")
-    if coordinator is None:
+    if coordinator is None or coordinator.password_hash is None:
         verify_password(_dummy_hash(), password or "")
         return None
     if not verify_password(coordinator.password_hash, password or "") or not coordinator.active:
@@ -70,5 +124,285 @@ def authenticate_coordinator(session: Session, email: str, password: str) -> Coo
     if password_needs_rehash(coordinator.password_hash):
         coordinator.password_hash = hash_password(password)
     coordinator.last_login_at = utcnow()
+    session.flush()
+    return coordinator
+
+
+def list_accounts(session: Session) -> list[Coordinator]:
+    """Every office account: active ones first, then by name."""
+    return list(
+        session.scalars(
+            sa.select(Coordinator).order_by(Coordinator.active.desc(), Coordinator.name)
+        ).all()
+    )
+
+
+def _issue_link(
+    session: Session,
+    coordinator: Coordinator,
+    purpose: CoordinatorTokenPurpose,
+    settings: Settings,
+    now: dt.datetime,
+) -> str:
+    """A fresh link of ``purpose``, e-mailed in the account's language; older ones stop working."""
+    lifetime = INVITE_LIFETIME if purpose == CoordinatorTokenPurpose.INVITE else RESET_LIFETIME
+    _use_up_links(session, coordinator.id, now)
+    token, token_hash = new_token()
+    session.add(
+        CoordinatorToken(
+            coordinator_id=coordinator.id,
+            purpose=purpose,
+            token_hash=token_hash,
+            created_at=now,
+            expires_at=now + lifetime,
+        )
+    )
+    template = (
+        "coordinator_invite.txt"
+        if purpose == CoordinatorTokenPurpose.INVITE
+        else "coordinator_password_reset.txt"
+    )
+    send_to(
+        session,
+        key=f"coordinator-{purpose.value}:{token_hash}",
+        template=template,
+        locale=coordinator.locale,
+        settings=settings,
+        now=now,
+        email=coordinator.email,
+        related=("coordinator", coordinator.id),
+        name=coordinator.name,
+        link=site_url(settings, f"/coordinator/password/{token}"),
+        days=INVITE_LIFETIME.days,
+        minutes=int(RESET_LIFETIME.total_seconds() // 60),
+    )
+    session.flush()
+    return token
+
+
+def _use_up_links(session: Session, coordinator_id: int, now: dt.datetime) -> None:
+    session.execute(
+        sa.update(CoordinatorToken)
+        .where(
+            CoordinatorToken.coordinator_id == coordinator_id, CoordinatorToken.used_at.is_(None)
+        )
+        .values(used_at=now)
+    )
+
+
+def invite_coordinator(
+    session: Session,
+    *,
+    email: str,
+    name: str,
+    role: str | CoordinatorRole,
+    locale: str,
+    admin_id: int,
+    settings: Settings,
+    now: dt.datetime | None = None,
+) -> Coordinator:
+    """Create an account without a password and e-mail the invitee a link to set one."""
+    now = now or utcnow()
+    coordinator = _new_account(session, email, name, role, locale)
+    session.flush()
+    _issue_link(session, coordinator, CoordinatorTokenPurpose.INVITE, settings, now)
+    audit_log.record_action(
+        session,
+        admin_id,
+        "coordinator.invite",
+        "coordinator",
+        coordinator.id,
+        email=coordinator.email,
+        role=coordinator.role.value,
+    )
+    session.flush()
+    return coordinator
+
+
+def _account(session: Session, coordinator_id: int, row_version: int) -> Coordinator:
+    coordinator = session.get(Coordinator, coordinator_id)
+    if coordinator is None:
+        raise NotFound(N_("This account does not exist."))
+    if coordinator.row_version != row_version:
+        raise Conflict(CONFLICT)
+    return coordinator
+
+
+def _flush(session: Session) -> None:
+    try:
+        session.flush()
+    except StaleDataError as error:
+        raise Conflict(CONFLICT) from error
+
+
+def _other_active_admins(session: Session, coordinator_id: int) -> int:
+    return (
+        session.scalar(
+            sa.select(sa.func.count())
+            .select_from(Coordinator)
+            .where(
+                Coordinator.role == CoordinatorRole.ADMIN,
+                Coordinator.active.is_(True),
+                Coordinator.password_hash.is_not(None),
+                Coordinator.id != coordinator_id,
+            )
+        )
+        or 0
+    )
+
+
+def resend_invitation(
+    session: Session,
+    coordinator_id: int,
+    row_version: int,
+    admin_id: int,
+    settings: Settings,
+    now: dt.datetime | None = None,
+) -> Coordinator:
+    """A new invitation link for an account whose password is not set yet (the old one dies)."""
+    coordinator = _account(session, coordinator_id, row_version)
+    if not coordinator.invitation_pending:
+        raise Conflict(N_("This person has set a password already."))
+    if not coordinator.active:
+        raise Conflict(N_("This account is deactivated."))
+    _issue_link(session, coordinator, CoordinatorTokenPurpose.INVITE, settings, now or utcnow())
+    audit_log.record_action(
+        session, admin_id, "coordinator.reinvite", "coordinator", coordinator.id
+    )
+    session.flush()
+    return coordinator
+
+
+def set_role(
+    session: Session,
+    coordinator_id: int,
+    row_version: int,
+    role: str | CoordinatorRole,
+    admin_id: int,
+) -> Coordinator:
+    """Give the account another role; refused if it would leave no active admin."""
+    chosen = _role(role)
+    coordinator = _account(session, coordinator_id, row_version)
+    if coordinator.role == chosen:
+        return coordinator
+    if coordinator.is_admin and _other_active_admins(session, coordinator.id) == 0:
+        raise Conflict(LAST_ADMIN)
+    before = coordinator.role.value
+    coordinator.role = chosen
+    _flush(session)
+    audit_log.record_action(
+        session,
+        admin_id,
+        "coordinator.role",
+        "coordinator",
+        coordinator.id,
+        before=before,
+        after=chosen.value,
+    )
+    session.flush()
+    return coordinator
+
+
+def set_active(
+    session: Session, coordinator_id: int, row_version: int, active: bool, admin_id: int
+) -> Coordinator:
+    """Deactivate (its sessions and links stop working at once) or reactivate an account."""
+    coordinator = _account(session, coordinator_id, row_version)
+    if coordinator.active == active:
+        return coordinator
+    if not active:
+        if coordinator.id == admin_id:
+            raise Conflict(N_("You cannot deactivate your own account."))
+        if coordinator.is_admin and _other_active_admins(session, coordinator.id) == 0:
+            raise Conflict(LAST_ADMIN)
+        _use_up_links(session, coordinator.id, utcnow())
+    coordinator.active = active
+    _flush(session)
+    audit_log.record_action(
+        session,
+        admin_id,
+        "coordinator.reactivate" if active else "coordinator.deactivate",
+        "coordinator",
+        coordinator.id,
+    )
+    session.flush()
+    return coordinator
+
+
+def request_password_reset(
+    session: Session, email: str, settings: Settings, now: dt.datetime | None = None
+) -> str | None:
+    """E-mail a reset link to the active account with this address; None if there is none.
+
+    The caller shows the same answer either way, so the page never tells whether
+    an address has an account.
+    """
+    coordinator = _find(session, email or "")
+    if coordinator is None or not coordinator.active:
+        return None
+    purpose = (
+        CoordinatorTokenPurpose.INVITE
+        if coordinator.invitation_pending
+        else CoordinatorTokenPurpose.RESET
+    )
+    return _issue_link(session, coordinator, purpose, settings, now or utcnow())
+
+
+def _token_row(session: Session, token: str) -> CoordinatorToken | None:
+    if not token or len(token) > 100:
+        return None
+    return session.scalar(
+        sa.select(CoordinatorToken).where(CoordinatorToken.token_hash == hash_token(token))
+    )
+
+
+def link_account(
+    session: Session, token: str, now: dt.datetime | None = None
+) -> tuple[Coordinator, CoordinatorTokenPurpose] | None:
+    """The account and purpose of a usable link (the link is not used up by looking)."""
+    row = _token_row(session, token)
+    if row is None or not row.usable(now or utcnow()) or not row.coordinator.active:
+        return None
+    return row.coordinator, row.purpose
+
+
+def set_password_with_link(
+    session: Session, token: str, password: str, now: dt.datetime | None = None
+) -> Coordinator | None:
+    """Set the password through a usable link and use the link up; None if it is not usable."""
+    now = now or utcnow()
+    password_hash = _checked_hash(password)
+    # One UPDATE claims the link, so two simultaneous submissions cannot both use it.
+    claimed = session.execute(
+        sa.update(CoordinatorToken)
+        .where(
+            CoordinatorToken.token_hash == hash_token(token or ""),
+            CoordinatorToken.used_at.is_(None),
+            CoordinatorToken.expires_at > now,
+        )
+        .values(used_at=now)
+        .returning(CoordinatorToken.coordinator_id, CoordinatorToken.purpose)
+    ).one_or_none()
+    if claimed is None:
+        return None
+    coordinator = session.get(Coordinator, claimed[0])
+    if coordinator is None or not coordinator.active:
+        return None
+    coordinator.password_hash = password_hash
+    coordinator.last_login_at = now
+    _use_up_links(session, coordinator.id, now)
+    session.flush()
+    audit_log.record(
+        session,
+        actor_type=ActorType.COORDINATOR,
+        actor_id=coordinator.id,
+        action=(
+            "coordinator.accept_invite"
+            if claimed[1] == CoordinatorTokenPurpose.INVITE
+            else "coordinator.password_reset"
+        ),
+        entity_type="coordinator",
+        entity_id=coordinator.id,
+    )
     session.flush()
     return coordinator

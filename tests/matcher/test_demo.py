@@ -65,8 +65,14 @@ def test_demo_logins_work(session: Session, demo: Any) -> None:
     assert coordinator is not None and coordinator.role == CoordinatorRole.COORDINATOR
     assert verify_password(coordinator.password_hash, logins[COORDINATOR_EMAIL].password)
     roles = set(session.scalars(sa.select(Coordinator.role)))
-    assert roles == {CoordinatorRole.COORDINATOR, CoordinatorRole.ADMIN}
+    assert roles == {CoordinatorRole.COORDINATOR, CoordinatorRole.ADMIN, CoordinatorRole.VIEWER}
     assert COORDINATOR_EMAIL in str(demo) and logins[COORDINATOR_EMAIL].password in str(demo)
+    viewer = session.scalars(
+        sa.select(Coordinator).where(Coordinator.role == CoordinatorRole.VIEWER)
+    ).one()
+    assert verify_password(viewer.password_hash, logins[viewer.email].password)
+    again = load_demo(session, seed=7, today=TODAY)
+    assert {login.email for login in again.logins} == set(logins)
 
 
 def test_second_load_changes_nothing(session: Session, demo: Any) -> None:

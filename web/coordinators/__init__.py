@@ -6,6 +6,7 @@ drivers get 403, anonymous visitors the login page.
 
 from __future__ import annotations
 
+from web.coordinators import views_accounts as views_accounts
 from web.coordinators import views_auth as views_auth
 from web.coordinators import views_dashboard as views_dashboard
 from web.coordinators import views_days as views_days

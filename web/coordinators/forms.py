@@ -6,6 +6,8 @@ service can tell when someone else changed the plan in the meantime.
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField
@@ -18,14 +20,17 @@ from wtforms import StringField
 from wtforms import TimeField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired
+from wtforms.validators import EqualTo
 from wtforms.validators import InputRequired
 from wtforms.validators import Length
 from wtforms.validators import NumberRange
 from wtforms.validators import Optional
 
+from matcher.models import CoordinatorRole
 from matcher.models import DeclineReason
 from matcher.models import NeedPurpose
 from matcher.models import NeedStatus
+from web.i18n import LANGUAGE_NAMES
 
 
 class LoginForm(FlaskForm):
@@ -178,3 +183,54 @@ class RiderSearchForm(FlaskForm):
     municipality = StringField(_l("Municipality"), validators=[Optional(), Length(max=80)])
     status = SelectField(_l("Need status"), choices=NEED_STATUS_CHOICES, validators=[Optional()])
     purpose = SelectField(_l("Purpose"), choices=PURPOSE_FILTER_CHOICES, validators=[Optional()])
+ROLE_LABELS = {
+    CoordinatorRole.ADMIN: _l("Admin (accounts and settings)"),
+    CoordinatorRole.COORDINATOR: _l("Coordinator"),
+    CoordinatorRole.VIEWER: _l("Viewer (read only)"),
+}
+
+
+def role_choices() -> list[SelectChoice]:
+    """The three roles, in the reader's language."""
+    return [SelectChoice(role.value, label) for role, label in ROLE_LABELS.items()]
+
+
+class InviteForm(FlaskForm):
+    """Invite a coordinator: name, e-mail, role and the language of the invitation."""
+
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
+    email = EmailField(_l("E-mail address"), validators=[DataRequired(), Length(max=254)])
+    role = SelectField(_l("Role"), choices=role_choices, default=CoordinatorRole.COORDINATOR.value)
+    locale = SelectField(_l("Language of the invitation"), default="de")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.locale.choices = [SelectChoice(code, name) for code, name in LANGUAGE_NAMES.items()]
+
+
+class AccountEditForm(FlaskForm):
+    """Any change of an account: the row version the page showed."""
+
+    row_version = HiddenField(validators=[InputRequired()])
+
+
+class RoleForm(AccountEditForm):
+    """Give an account another role."""
+
+    role = SelectField(_l("Role"), choices=role_choices)
+
+
+class ForgotPasswordForm(FlaskForm):
+    """The e-mail address to send a reset link to."""
+
+    email = EmailField(_l("E-mail address"), validators=[DataRequired(), Length(max=254)])
+
+
+class SetPasswordForm(FlaskForm):
+    """A new password, typed twice."""
+
+    password = PasswordField(_l("New password"), validators=[DataRequired(), Length(max=200)])
+    confirm = PasswordField(
+        _l("The same password again"),
+        validators=[DataRequired(), EqualTo("password", message=_l("The two passwords differ."))],
+    )

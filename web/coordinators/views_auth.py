@@ -1,4 +1,4 @@
-"""Coordinator login and logout."""
+"""Coordinator login and logout, forgotten passwords, and setting a password from a link."""
 
 from __future__ import annotations
 
@@ -12,16 +12,22 @@ from flask_babel import gettext as _
 from flask_login import logout_user
 from werkzeug.wrappers import Response
 
+from matcher.errors import ValidationError
+from matcher.models import CoordinatorTokenPurpose
 from matcher.people import coordinators as accounts
 from web.auth import coordinator_required
 from web.auth import current_account
 from web.auth import log_in_coordinator
 from web.coordinators.blueprint import bp
 from web.coordinators.forms import ButtonForm
+from web.coordinators.forms import ForgotPasswordForm
 from web.coordinators.forms import LoginForm
+from web.coordinators.forms import SetPasswordForm
 from web.db import get_session
+from web.errors import translate_domain_error
 from web.redirects import local_target
 from web.security import limiter
+from web.settings import current_settings
 
 
 def login_rate_limit() -> str:
@@ -54,10 +60,67 @@ def login() -> Response | str | tuple[str, int]:
 
 
 @bp.post("/logout")
-@coordinator_required
+@coordinator_required(viewer_may_post=True)
 def logout() -> Response:
     """End the session."""
     if ButtonForm().validate_on_submit():
         logout_user()
         flash(_("You are logged out."), "success")
     return redirect(url_for(".login"))
+
+
+def reset_rate_limit() -> str:
+    """Reset requests allowed per address and per e-mail (``RATELIMIT_PASSWORD_RESET``)."""
+    return str(current_app.config.get("RATELIMIT_PASSWORD_RESET", "5 per hour;2 per minute"))
+
+
+def _submitted_email() -> str:
+    return "reset:" + (request.form.get("email") or "").strip().lower()
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@limiter.limit(reset_rate_limit, methods=["POST"])
+@limiter.limit(reset_rate_limit, methods=["POST"], key_func=_submitted_email)
+def forgot_password() -> Response | str | tuple[str, int]:
+    """Ask for a reset link; the answer is the same whether the address has an account or not."""
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        session = get_session()
+        accounts.request_password_reset(session, form.email.data or "", current_settings())
+        session.commit()
+        return render_template("coordinators/password_sent.html")
+    status = 422 if form.is_submitted() else 200
+    return render_template("coordinators/password_forgot.html", form=form), status
+
+
+@bp.route("/password/<token>", methods=["GET", "POST"])
+@limiter.limit(login_rate_limit, methods=["POST"])
+def set_password(token: str) -> Response | str | tuple[str, int]:
+    """Set a password through an invitation or reset link; the link then stops working."""
+    session = get_session()
+    found = accounts.link_account(session, token)
+    if found is None:
+        return render_template("coordinators/password_link_invalid.html"), 404
+    coordinator, purpose = found
+    form = SetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            done = accounts.set_password_with_link(session, token, form.password.data or "")
+        except ValidationError as error:
+            session.rollback()
+            form.password.errors = [translate_domain_error(error)]
+        else:
+            if done is None:
+                session.rollback()
+                return render_template("coordinators/password_link_invalid.html"), 404
+            session.commit()
+            logout_user()
+            log_in_coordinator(done)
+            flash(_("Your password is set. Welcome to the office."), "success")
+            return redirect(url_for(".dashboard"))
+    return render_template(
+        "coordinators/password_set.html",
+        form=form,
+        coordinator=coordinator,
+        invitation=purpose == CoordinatorTokenPurpose.INVITE,
+    ), (422 if form.is_submitted() else 200)

@@ -65,6 +65,32 @@ def coordinator_client(client, coordinator):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture()
+def viewer(session: Session):  # type: ignore[no-untyped-def]
+    return make_coordinator(session, name="Vera Lesend", role="viewer")
+
+
+@pytest.fixture()
+def viewer_client(client, viewer):  # type: ignore[no-untyped-def]
+    """A client logged in as a read-only viewer, reading English pages."""
+    log_in(client, "coordinator", viewer.id)
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return client
+
+
+@pytest.fixture()
+def admin(session: Session):  # type: ignore[no-untyped-def]
+    return make_coordinator(session, name="Anna Admin", role="admin")
+
+
+@pytest.fixture()
+def admin_client(client, admin):  # type: ignore[no-untyped-def]
+    """A client logged in as an admin, reading English pages."""
+    log_in(client, "coordinator", admin.id)
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return client
+
+
+@pytest.fixture()
 def driver_client(client, session: Session):  # type: ignore[no-untyped-def]
     """A client logged in as a (vetted) driver."""
     log_in(client, "driver", make_driver(session).id)
