@@ -183,6 +183,8 @@ class RiderSearchForm(FlaskForm):
     municipality = StringField(_l("Municipality"), validators=[Optional(), Length(max=80)])
     status = SelectField(_l("Need status"), choices=NEED_STATUS_CHOICES, validators=[Optional()])
     purpose = SelectField(_l("Purpose"), choices=PURPOSE_FILTER_CHOICES, validators=[Optional()])
+
+
 ROLE_LABELS = {
     CoordinatorRole.ADMIN: _l("Admin (accounts and settings)"),
     CoordinatorRole.COORDINATOR: _l("Coordinator"),
