@@ -29,6 +29,7 @@ from matcher.errors import NotFound
 from matcher.errors import ValidationError
 from matcher.models import DeclineReason
 from matcher.models import Driver
+from matcher.models import DriverVetting
 from matcher.models import NeedDecision
 from matcher.models import NeedStatus
 from matcher.models import RideNeed
@@ -98,7 +99,11 @@ def intake_queue(session: Session, now: dt.datetime) -> list[QueueItem]:
     """Everything waiting for the office: needs, new drivers, flagged places, duplicates."""
     items = need_queue(session, now)
     for driver in session.scalars(
-        sa.select(Driver).where(~Driver.vetted, Driver.active, Driver.erased_at.is_(None))
+        sa.select(Driver).where(
+            Driver.vetting_status == DriverVetting.PENDING,
+            Driver.active,
+            Driver.erased_at.is_(None),
+        )
     ):
         items.append(QueueItem("new_driver", driver.created_at, driver=driver))
     for rider in session.scalars(

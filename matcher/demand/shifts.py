@@ -4,7 +4,8 @@ An ``unavailable`` exception without times removes the whole day; with times it
 cuts that part out of the weekly windows. ``extra`` windows add to what is left;
 overlapping or touching windows merge. Each remaining window is one shift (a
 solver vehicle): a driver with a morning and an afternoon window drives two
-shifts. Only vetted, active, non-erased drivers with a home place get shifts.
+shifts. Only approved (``Driver.plannable``: not pending, rejected or suspended), active,
+non-erased drivers with a home place get shifts.
 
 Caps: rides per week and night rides per week minus what published plans of
 other days of the same ISO week already give the driver, and the daily driving
@@ -152,7 +153,7 @@ def driver_shifts(session: Session, day: dt.date, settings: Settings) -> list[Dr
     """All shifts of ``day``, ordered by driver and start."""
     drivers = session.scalars(
         sa.select(Driver)
-        .where(Driver.vetted.is_(True), Driver.active.is_(True), Driver.erased_at.is_(None))
+        .where(Driver.plannable)  # approved, active, not erased: suspended drivers get none
         .where(Driver.home_place_id.is_not(None))
         .options(selectinload(Driver.windows), selectinload(Driver.exceptions))
         .order_by(Driver.id)

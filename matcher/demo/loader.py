@@ -53,6 +53,7 @@ DEFAULT_SEED = 2026
 COORDINATOR_EMAIL = f"coordinator@{EMAIL_DOMAIN}"
 ADMIN_EMAIL = f"admin@{EMAIL_DOMAIN}"
 VIEWER_EMAIL = f"viewer@{EMAIL_DOMAIN}"
+DRIVER_LOGIN_PATH = "/driver/login"
 RIDER_COUNT = 80
 NEED_COUNT = 120
 PRIVACY_NOTICE_VERSION = "2026-01"
@@ -80,7 +81,11 @@ class DemoSummary:
         lines = [self.message]
         if self.counts:
             lines.append(", ".join(f"{n} {name}" for name, n in self.counts.items()))
-        lines += [f"  {x.role}: {x.email} / password: {x.password}" for x in self.logins]
+        lines += [
+            f"  {x.role}: {x.email} / password: {x.password}"
+            + (f" (driver portal: {DRIVER_LOGIN_PATH})" if x.role == "driver" else "")
+            for x in self.logins
+        ]
         return "\n".join(lines)
 
 
@@ -145,6 +150,7 @@ def load_demo(
     needs = make_needs(DemandContext(rng, places, monday), riders, NEED_COUNT)
     session.add_all(needs)
     session.flush()
+    logins.append(_driver_login(session, seed))
     message = f"Loaded the demo district Lüchow-Dannenberg (seed {seed}, week of {monday})."
     return DemoSummary(True, message, demo_counts(session), tuple(logins))
 
@@ -169,7 +175,27 @@ def unchanged_demo_logins(session: Session, seed: int) -> tuple[DemoLogin, ...]:
     )
     if verify_password(stored, viewer_password):
         logins.append(DemoLogin(CoordinatorRole.VIEWER.value, VIEWER_EMAIL, viewer_password))
+    driver_password = _password(random.Random(f"{seed}-driver"))
+    stored = session.scalar(
+        sa.select(Driver.password_hash).where(Driver.email == _demo_driver_email())
+    )
+    if verify_password(stored, driver_password):
+        logins.append(DemoLogin("driver", _demo_driver_email(), driver_password))
     return tuple(logins)
+
+
+def _demo_driver_email() -> str:
+    spec = next(spec for spec in DRIVERS if spec.vetted)
+    return f"{_ascii(spec.first_name)}.{_ascii(spec.last_name)}@{EMAIL_DOMAIN}"
+
+
+def _driver_login(session: Session, seed: int) -> DemoLogin:
+    """A password for the first approved demo driver, to try the driver portal."""
+    password = _password(random.Random(f"{seed}-driver"))
+    driver = session.scalars(sa.select(Driver).where(Driver.email == _demo_driver_email())).one()
+    driver.password_hash = hash_password(password)
+    session.flush()
+    return DemoLogin("driver", _demo_driver_email(), password)
 
 
 def _viewer_rng(seed: int) -> random.Random:

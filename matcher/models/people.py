@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import mapped_column
 from sqlalchemy.orm import relationship
@@ -153,8 +154,52 @@ class Rider(Timestamped, Base):
         return f"<Rider {self.id} {self.first_name!r}>"
 
 
+class DriverVetting(StrEnum):
+    """Where a driver stands with the office: only ``approved`` drivers are planned."""
+
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    SUSPENDED = "suspended"
+
+
+class VettingReason(StrEnum):
+    """Why the office rejected or suspended a driver (the driver reads it in their language)."""
+
+    NO_LICENCE = "no_licence"
+    NO_CERTIFICATE = "no_certificate"
+    CAR_UNSUITABLE = "car_unsuitable"
+    OUTSIDE_AREA = "outside_area"
+    NOT_REACHABLE = "not_reachable"
+    COMPLAINT = "complaint"
+    DOCUMENTS_EXPIRED = "documents_expired"
+    OWN_REQUEST = "own_request"
+    OTHER = "other"
+
+
+REJECT_REASONS = (
+    VettingReason.NO_LICENCE,
+    VettingReason.NO_CERTIFICATE,
+    VettingReason.CAR_UNSUITABLE,
+    VettingReason.OUTSIDE_AREA,
+    VettingReason.NOT_REACHABLE,
+    VettingReason.OTHER,
+)
+SUSPEND_REASONS = (
+    VettingReason.COMPLAINT,
+    VettingReason.DOCUMENTS_EXPIRED,
+    VettingReason.CAR_UNSUITABLE,
+    VettingReason.OWN_REQUEST,
+    VettingReason.OTHER,
+)
+
+
 class Driver(Timestamped, Base):
-    """A volunteer driver with a car; usable by the planner only once vetted and active."""
+    """A volunteer driver with a car; usable by the planner only once approved and active.
+
+    ``vetting_status`` is the office's decision (pending, approved, rejected, suspended) with
+    its reason; ``vetted`` is its short form (approved). ``row_version`` guards the decisions.
+    """
 
     __tablename__ = "drivers"
     __table_args__ = (
@@ -177,7 +222,10 @@ class Driver(Timestamped, Base):
             "max_night_rides_per_week IS NULL OR max_night_rides_per_week >= 0",
             name="max_night_rides_nonneg",
         ),
-        sa.CheckConstraint("NOT vetted OR vetted_at IS NOT NULL", name="vetted_has_date"),
+        sa.CheckConstraint(
+            "vetting_status <> 'approved' OR vetted_at IS NOT NULL", name="vetted_has_date"
+        ),
+        sa.CheckConstraint("row_version >= 1", name="row_version_positive"),
         sa.CheckConstraint(
             HASH_CHECK.format(col="calendar_token_hash"), name="calendar_token_hash_sha256"
         ),
@@ -199,7 +247,13 @@ class Driver(Timestamped, Base):
     """Passenger seats, driver excluded."""
     child_seats: Mapped[int] = mapped_column(default=0)
     languages: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
-    vetted: Mapped[bool] = mapped_column(default=False)
+    vetting_status: Mapped[DriverVetting] = mapped_column(
+        enum_type(DriverVetting, "driver_vetting"), default=DriverVetting.PENDING
+    )
+    vetting_reason: Mapped[VettingReason | None] = mapped_column(
+        enum_type(VettingReason, "vetting_reason")
+    )
+    vetting_note: Mapped[str | None] = mapped_column(sa.Text)
     vetted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     vetted_by_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("coordinators.id", ondelete="SET NULL")
@@ -216,6 +270,9 @@ class Driver(Timestamped, Base):
     is_demo: Mapped[bool] = mapped_column(default=False)
     last_active_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     erased_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    row_version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": row_version}
 
     home_place: Mapped[Place | None] = relationship(foreign_keys=[home_place_id])
     vetted_by: Mapped[Coordinator | None] = relationship(foreign_keys=[vetted_by_id])
@@ -232,10 +289,37 @@ class Driver(Timestamped, Base):
         initial = f" {self.last_name[0]}." if self.last_name else ""
         return f"{self.first_name or '?'}{initial}"
 
-    @property
+    @hybrid_property
+    def vetted(self) -> bool:
+        """True once the office approved the driver (and has not suspended or rejected them)."""
+        return self.vetting_status == DriverVetting.APPROVED
+
+    @vetted.inplace.setter
+    def _vetted_setter(self, value: bool) -> None:
+        self.vetting_status = DriverVetting.APPROVED if value else DriverVetting.PENDING
+
+    @vetted.inplace.expression
+    @classmethod
+    def _vetted_expression(cls) -> sa.ColumnElement[bool]:
+        return cls.vetting_status == DriverVetting.APPROVED
+
+    @hybrid_property
     def plannable(self) -> bool:
-        """True if the planner may give this driver rides."""
+        """True if the planner may give this driver rides: approved, active, not erased."""
         return self.vetted and self.active and self.erased_at is None
+
+    @plannable.inplace.expression
+    @classmethod
+    def _plannable_expression(cls) -> sa.ColumnElement[bool]:
+        return sa.and_(
+            cls.vetting_status == DriverVetting.APPROVED,
+            cls.active.is_(True),
+            cls.erased_at.is_(None),
+        )
+
+    @validates("vetting_note")
+    def _validate_vetting_note(self, key: str, value: str | None) -> str | None:
+        return check_text(key, value, 2000) or None
 
     @validates("first_name", "last_name")
     def _validate_names(self, key: str, value: str | None) -> str | None:

@@ -5,6 +5,7 @@ Public modules (``from matcher.people import registration``):
 - ``registration``: riders and drivers register themselves; riders manage their needs by link.
 - ``drivers``: volunteer drivers: vetting, login (magic link or password), availability.
 - ``coordinators``: office accounts: creation and password login.
+- ``driver_office``: the office's vetting decisions on a driver and edits on their behalf.
 - ``places``: the places people type in forms (their home, a destination not in the gazetteer).
 - ``phones``: phone numbers as people type them, to E.164 and back for display.
 - ``erasure``: data retention and erasure of a person's data.
@@ -15,6 +16,7 @@ __all__ = [
     "registration",
     "drivers",
     "coordinators",
+    "driver_office",
     "places",
     "phones",
     "erasure",

@@ -5,6 +5,8 @@ Public modules (``from matcher.queries import overview``):
 - ``overview``: the office's dashboard, day, plan and audit pages.
 - ``rider_list``: the office's rider search, paged.
 - ``rider_page``: a rider's personal page: next days of each need, published rides.
+- ``driver_list``: the office's driver search (name, phone, municipality, vetting), paged.
+- ``driver_page``: a driver for the office: next routes, this month's driving, attention.
 - ``unserved``: rides a published plan leaves without a driver: riders to call, riders' view.
 - ``schedules``: what drivers (and riders) see of published plans: pages, print, iCal, mail.
 - ``figures``: a plan version's figures.
@@ -15,6 +17,8 @@ __all__ = [
     "overview",
     "rider_list",
     "rider_page",
+    "driver_list",
+    "driver_page",
     "unserved",
     "schedules",
     "figures",

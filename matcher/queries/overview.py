@@ -24,6 +24,7 @@ from matcher.models import AuditEntry
 from matcher.models import Coordinator
 from matcher.models import DayPlan
 from matcher.models import Driver
+from matcher.models import DriverVetting
 from matcher.models import NeedStatus
 from matcher.models import Place
 from matcher.models import PlanningRun
@@ -177,7 +178,11 @@ def drivers_awaiting_vetting(session: Session) -> list[Driver]:
     return list(
         session.scalars(
             sa.select(Driver)
-            .where(~Driver.vetted, Driver.active, Driver.erased_at.is_(None))
+            .where(
+                Driver.vetting_status == DriverVetting.PENDING,
+                Driver.active,
+                Driver.erased_at.is_(None),
+            )
             .order_by(Driver.created_at, Driver.id)
         )
     )

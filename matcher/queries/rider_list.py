@@ -52,7 +52,7 @@ class RiderListPage:
     total: int
 
 
-def _phone_digits(text: str) -> str:
+def phone_digits(text: str) -> str:
     """The national part of a typed number: ``0151 12`` and ``+49 151 12`` both give ``15112``."""
     digits = "".join(ch for ch in text if ch.isdigit())
     if text.strip().startswith("+49") or digits.startswith("0049"):
@@ -64,7 +64,7 @@ def _condition(flt: RiderFilter) -> list[sa.ColumnElement[bool]]:
     conditions: list[sa.ColumnElement[bool]] = [Rider.erased_at.is_(None)]
     text = flt.text.strip()
     if text:
-        digits = _phone_digits(text)
+        digits = phone_digits(text)
         like = f"%{text.lower()}%"
         by_text = sa.func.lower(Rider.first_name).like(like) | sa.func.lower(
             sa.func.coalesce(Rider.email, "")

@@ -184,7 +184,11 @@ BAD_ROWS = [
     ("drivers", {"seats": 2, "child_seats": 3}, "ck_drivers_child_seats_range"),
     ("drivers", {"max_driving_minutes_per_day": 0}, "ck_drivers_max_driving_minutes_range"),
     ("drivers", {"max_rides_per_week": -1}, "ck_drivers_max_rides_nonneg"),
-    ("drivers", {"vetted": True}, "ck_drivers_vetted_has_date"),  # vetted without a date
+    (
+        "drivers",
+        {"vetting_status": "approved"},
+        "ck_drivers_vetted_has_date",
+    ),  # vetted without a date
     ("drivers", {"email": None}, "ck_drivers_personal_data_unless_erased"),
     ("ride_needs", {"pick_up_after": dt.time(7)}, "ck_ride_needs_back_after_arrival"),
     ("ride_needs", {"pick_up_after": dt.time(8)}, "ck_ride_needs_back_after_arrival"),  # equal

@@ -73,6 +73,10 @@ def test_demo_logins_work(session: Session, demo: Any) -> None:
     assert verify_password(viewer.password_hash, logins[viewer.email].password)
     again = load_demo(session, seed=7, today=TODAY)
     assert {login.email for login in again.logins} == set(logins)
+    (driver_login,) = [login for login in demo.logins if login.role == "driver"]
+    assert "driver portal: /driver/login" in str(demo)
+    driver = session.scalars(sa.select(Driver).where(Driver.email == driver_login.email)).one()
+    assert driver.plannable and verify_password(driver.password_hash, driver_login.password)
 
 
 def test_second_load_changes_nothing(session: Session, demo: Any) -> None:

@@ -10,6 +10,7 @@ from web.coordinators import views_accounts as views_accounts
 from web.coordinators import views_auth as views_auth
 from web.coordinators import views_dashboard as views_dashboard
 from web.coordinators import views_days as views_days
+from web.coordinators import views_drivers as views_drivers
 from web.coordinators import views_intake as views_intake
 from web.coordinators import views_plans as views_plans
 from web.coordinators import views_reports as views_reports

@@ -26,10 +26,15 @@ from wtforms.validators import Length
 from wtforms.validators import NumberRange
 from wtforms.validators import Optional
 
+from matcher.models import REJECT_REASONS
+from matcher.models import SUSPEND_REASONS
 from matcher.models import CoordinatorRole
 from matcher.models import DeclineReason
+from matcher.models import DriverVetting
 from matcher.models import NeedPurpose
 from matcher.models import NeedStatus
+from matcher.models import VettingReason
+from matcher.people.driver_office import VETTING_REASON_TEXTS
 from web.i18n import LANGUAGE_NAMES
 
 
@@ -236,3 +241,67 @@ class SetPasswordForm(FlaskForm):
         _l("The same password again"),
         validators=[DataRequired(), EqualTo("password", message=_l("The two passwords differ."))],
     )
+
+
+VETTING_LABELS = {
+    DriverVetting.PENDING: _l("Waiting for vetting"),
+    DriverVetting.APPROVED: _l("Approved"),
+    DriverVetting.REJECTED: _l("Rejected"),
+    DriverVetting.SUSPENDED: _l("Suspended"),
+}
+VETTING_REASON_LABELS = {reason: _l(text) for reason, text in VETTING_REASON_TEXTS.items()}
+
+
+class DriverSearchForm(FlaskForm):
+    """The driver list's search, read from the query string (a GET form: no CSRF token)."""
+
+    class Meta:
+        """A search changes nothing, and its links must work when shared."""
+
+        csrf = False
+
+    q = StringField(_l("Name, phone or e-mail"), validators=[Optional(), Length(max=100)])
+    municipality = StringField(_l("Municipality"), validators=[Optional(), Length(max=80)])
+    vetting = SelectField(
+        _l("Vetting"),
+        choices=[SelectChoice("", _l("Any state"))]
+        + [SelectChoice(state.value, label) for state, label in VETTING_LABELS.items()],
+        validators=[Optional()],
+    )
+
+
+class DriverDecisionForm(FlaskForm):
+    """Approve or reinstate a driver: the row version the page showed, optional words."""
+
+    row_version = HiddenField(validators=[InputRequired()])
+    note = StringField(_l("Words for the driver (optional)"), validators=[Length(max=2000)])
+
+
+def _reason_choices(reasons: tuple[VettingReason, ...]) -> list[SelectChoice]:
+    return [SelectChoice(r.value, VETTING_REASON_LABELS[r]) for r in reasons]
+
+
+class RejectDriverForm(DriverDecisionForm):
+    """Reject a new driver: a reason from the list and optional words."""
+
+    reason = SelectField(
+        _l("Reason"),
+        choices=lambda: _reason_choices(REJECT_REASONS),
+        validate_choice=False,  # the service refuses an unknown reason in the user's language
+    )
+
+
+class SuspendDriverForm(DriverDecisionForm):
+    """Suspend a driver: a reason from the list and optional words."""
+
+    reason = SelectField(
+        _l("Reason"),
+        choices=lambda: _reason_choices(SUSPEND_REASONS),
+        validate_choice=False,
+    )
+
+
+class DriverEditForm(FlaskForm):
+    """Any edit on a driver's behalf: the row version the page showed."""
+
+    row_version = HiddenField(validators=[InputRequired()])

@@ -30,6 +30,7 @@ from matcher.models import TripStatus
 from matcher.planning import reasons
 from matcher.queries.rider_page import TripState
 from web.settings import current_settings
+from web.settings import today
 
 PLAN_STATUS_LABELS = {
     PlanStatus.DRAFT: _l("Draft"),
@@ -297,4 +298,5 @@ def template_helpers() -> dict[str, Any]:
         "ride_label": ride_label,
         "unserved_reason": unserved_reason,
         "run_message": run_message,
+        "today": today,
     }

@@ -147,3 +147,51 @@ def test_a_viewer_sees_the_office_without_buttons_that_change_things(office_site
     assert page.locator("nav.coordinator-nav a[href='/coordinator/accounts']").count() == 0
     assert page.locator("nav.coordinator-nav", has_text="read only").count() == 1
     context.close()
+
+
+def test_drivers_list_and_a_drivers_page_and_suspension(office_site, browser) -> None:  # type: ignore[no-untyped-def]
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    log_in(page, office_site, "coordinator")
+    page.click("nav.coordinator-nav a[href='/coordinator/drivers']")
+    assert page.locator("h1").inner_text() == "Drivers"
+    assert page.locator("table.driver-list tbody tr").count() == 20
+    shot(page, "drivers-1280")
+    page.set_viewport_size({"width": 360, "height": 780})
+    shot(page, "drivers-360")
+    no_sideways_scroll(page)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.select_option("select[name=vetting]", "pending")
+    page.get_by_role("button", name="Search").click()
+    pending = page.locator("table.driver-list tbody tr").count()
+    assert 1 <= pending <= 5
+    page.select_option("select[name=vetting]", "approved")
+    page.get_by_role("button", name="Search").click()
+    page.locator("table.driver-list tbody tr a").first.click()
+    page.wait_for_selector("h2#month-heading")
+    shot(page, "driver-1280")
+    page.set_viewport_size({"width": 360, "height": 780})
+    shot(page, "driver-360")
+    no_sideways_scroll(page)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.click("summary:has-text('Suspend')")
+    page.select_option("select[name=reason]", "complaint")
+    page.get_by_role("button", name="Suspend and tell the driver").click()
+    page.wait_for_selector("text=Suspended: left out of the next runs")
+    assert "Suspended" in page.locator("h1").inner_text()
+    context.close()
+
+
+def test_the_printed_demo_driver_login_opens_the_portal(office_site, browser) -> None:  # type: ignore[no-untyped-def]
+    login = office_site.logins["driver"]
+    context = browser.new_context(viewport={"width": 360, "height": 780}, locale="en-GB")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.goto(f"{office_site.server.url}/driver/login?lang=en")
+    page.fill("input[name=pw-email]", login.email)
+    page.fill("input[name=pw-password]", login.password)
+    page.locator("form:has(input[name=pw-email]) button[type=submit]").click()
+    page.wait_for_load_state()
+    assert "/driver/login" not in page.url
+    context.close()

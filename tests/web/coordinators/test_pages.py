@@ -61,17 +61,24 @@ def test_dashboard_shows_the_demand_of_days_not_planned_yet(
 
 def test_vetting_a_driver_takes_one_click(coordinator_client, session, coordinator) -> None:  # type: ignore[no-untyped-def]
     driver = make_driver(session, first_name="Neuer", vetted=False)
+    page = coordinator_client.get("/coordinator/").text
+    assert f'href="/coordinator/drivers/{driver.id}"' in page
     response = coordinator_client.post(
-        f"/coordinator/drivers/{driver.id}/vet", follow_redirects=True
+        f"/coordinator/drivers/{driver.id}/approve",
+        data={"row_version": driver.row_version},
+        follow_redirects=True,
     )
     assert response.status_code == 200
-    assert "can now be planned" in response.text
+    assert "The driver is approved and can be planned" in response.text
     session.refresh(driver)
     assert driver.vetted and driver.vetted_by_id == coordinator.id
 
 
 def test_vetting_an_unknown_driver_is_a_404(coordinator_client) -> None:  # type: ignore[no-untyped-def]
-    assert coordinator_client.post("/coordinator/drivers/999999/vet").status_code == 404
+    response = coordinator_client.post(
+        "/coordinator/drivers/999999/approve", data={"row_version": 1}
+    )
+    assert response.status_code == 404
 
 
 def test_day_page_shows_trips_versions_and_the_plan_button(coordinator_client, demo_day) -> None:  # type: ignore[no-untyped-def]
