@@ -9,6 +9,8 @@ Public modules (``from matcher.people import registration``):
 - ``places``: the places people type in forms (their home, a destination not in the gazetteer).
 - ``phones``: phone numbers as people type them, to E.164 and back for display.
 - ``erasure``: data retention and erasure of a person's data.
+- ``locations``: the office fixes a flagged address (a point on the map or a gazetteer place).
+- ``duplicates``: a possible duplicate merged into one rider or dismissed.
 - ``calendar_links``: the driver's personal calendar feed behind an unguessable URL.
 """
 
@@ -20,5 +22,7 @@ __all__ = [
     "places",
     "phones",
     "erasure",
+    "locations",
+    "duplicates",
     "calendar_links",
 ]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from web.coordinators import views_accounts as views_accounts
 from web.coordinators import views_auth as views_auth
+from web.coordinators import views_checks as views_checks
 from web.coordinators import views_dashboard as views_dashboard
 from web.coordinators import views_days as views_days
 from web.coordinators import views_drivers as views_drivers
