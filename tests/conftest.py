@@ -76,13 +76,23 @@ class TestDatabase:
     def is_postgres(self) -> bool:
         return self.server_url is not None and self.server_url.startswith("postgresql")
 
-    def new_url_and_engine(self, label: str) -> tuple[str, Engine]:
-        """A fresh empty database: its URL (for code that builds its own engine) and an engine."""
+    def new_url_and_engine(
+        self, label: str, *, rollback_sessions: bool = False
+    ) -> tuple[str, Engine]:
+        """A fresh empty database: its URL (for code that builds its own engine) and an engine.
+
+        ``rollback_sessions`` is for the engine under the ``session`` fixture, whose
+        outer transaction must really begin on SQLite. Other engines behave as the
+        service's do: a SQLite transaction begins at the first write, so a session
+        that reads and then writes waits for a concurrent writer instead of failing
+        with "database is locked" on a stale WAL snapshot.
+        """
         if not self.is_postgres:
             path = self.tmp_dir / f"{label}-{uuid.uuid4().hex[:8]}.sqlite"
             url = f"sqlite:///{path}"
             engine = make_engine(url)
-            use_real_sqlite_transactions(engine)
+            if rollback_sessions:
+                use_real_sqlite_transactions(engine)
         else:
             assert self.server_url is not None
             schema = f"t_{os.getpid()}_{uuid.uuid4().hex[:10]}"
@@ -145,7 +155,7 @@ def test_databases(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestDat
 def _migrated(test_databases: TestDatabase) -> tuple[str, Engine]:
     from matcher import migrate
 
-    url, engine = test_databases.new_url_and_engine("main")
+    url, engine = test_databases.new_url_and_engine("main", rollback_sessions=True)
     migrate.upgrade(engine)
     return url, engine
 
