@@ -19,26 +19,31 @@ import json
 import sys
 from pathlib import Path
 
-from babel.messages.pofile import read_po, write_po
+from babel.messages.pofile import read_po
+from babel.messages.pofile import write_po
 
 ROOT = Path(__file__).resolve().parent.parent / "web" / "translations"
 
 
 def catalogs() -> list[Path]:
+    """The catalogs of every language."""
     return sorted(ROOT.glob("*/LC_MESSAGES/messages.po"))
 
 
 def load(path: Path):  # type: ignore[no-untyped-def]
+    """Read one catalog."""
     with path.open("rb") as handle:
         return read_po(handle, locale=path.parent.parent.name)
 
 
 def save(path: Path, catalog) -> None:  # type: ignore[no-untyped-def]
+    """Write a catalog back as translations-update would."""
     with path.open("wb") as handle:
         write_po(handle, catalog, sort_by_file=True, include_lineno=False, width=76)
 
 
 def untranslated(message) -> bool:  # type: ignore[no-untyped-def]
+    """Whether a message still lacks a translation (any plural form)."""
     if not message.id:
         return False
     if isinstance(message.string, (list, tuple)):
@@ -47,6 +52,7 @@ def untranslated(message) -> bool:  # type: ignore[no-untyped-def]
 
 
 def missing() -> int:
+    """Print what each language lacks; 1 if anything does."""
     total = 0
     for path in catalogs():
         catalog = load(path)
@@ -59,6 +65,7 @@ def missing() -> int:
 
 
 def fill(source: Path, overwrite: bool) -> int:
+    """Fill empty translations from the JSON table."""
     table: dict[str, dict[str, object]] = json.loads(source.read_text(encoding="utf-8"))
     for path in catalogs():
         language = path.parent.parent.name
