@@ -7,3 +7,4 @@ from matcher.demo.loader import DemoLogin as DemoLogin
 from matcher.demo.loader import DemoSummary as DemoSummary
 from matcher.demo.loader import demo_counts as demo_counts
 from matcher.demo.loader import load_demo as load_demo
+from matcher.demo.loader import load_gazetteer as load_gazetteer

@@ -144,7 +144,7 @@ def load_demo(
     monday = today - dt.timedelta(days=today.weekday())
     logins, admin = _coordinators(session, rng)
     logins.append(_viewer(session, seed))
-    places = _gazetteer(session)
+    places = load_gazetteer(session)
     _drivers(session, rng, places, admin, monday)
     riders = _riders(session, rng, places, monday)
     needs = make_needs(DemandContext(rng, places, monday), riders, NEED_COUNT)
@@ -246,7 +246,12 @@ def _coordinators(session: Session, rng: random.Random) -> tuple[list[DemoLogin]
     return logins, accounts[0]
 
 
-def _gazetteer(session: Session) -> dict[str, Place]:
+def load_gazetteer(session: Session) -> dict[str, Place]:
+    """The district's villages and towns and the demo's sites, without any people.
+
+    What a district starts from before anyone registers (tests of a whole
+    journey start here: everyone else comes in through the product's forms).
+    """
     places: dict[str, Place] = {}
     for m in MUNICIPALITIES:
         key = f"{m.kind.value}:{m.key}"

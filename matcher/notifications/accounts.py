@@ -21,9 +21,11 @@ from matcher.settings import Settings
 def welcome_rider(
     session: Session, rider: Rider, token: str, settings: Settings, now: dt.datetime
 ) -> OutboxMessage | None:
-    """E-mail a newly registered rider their personal link (riders without e-mail get none)."""
-    if not rider.email:
-        return None
+    """Send a newly registered rider their personal link: by e-mail, else by SMS.
+
+    Most newcomers give only a phone number; the SMS keeps the link where they
+    will find it again when the page is closed.
+    """
     return send_to(
         session,
         key=f"rider-welcome:{rider.id}",
@@ -32,6 +34,7 @@ def welcome_rider(
         settings=settings,
         now=now,
         email=rider.email,
+        phone=rider.phone,
         related=("rider", rider.id),
         link=site_url(settings, f"/me/{token}"),
     )

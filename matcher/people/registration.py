@@ -36,6 +36,7 @@ from matcher.models import NeedPause
 from matcher.models import NeedPurpose
 from matcher.models import NeedRotationWeek
 from matcher.models import NeedStatus
+from matcher.models import OutboxChannel
 from matcher.models import OutboxMessage
 from matcher.models import Place
 from matcher.models import PlaceKind
@@ -157,7 +158,8 @@ class RiderRegistered:
     token: str
     location_to_check: bool
     possible_duplicate_of_id: int | None = None
-    email_queued: bool = False
+    link_sent_by: OutboxChannel | None = None
+    """How the personal link is also sent (e-mail if she gave one, else SMS)."""
 
 
 def register_rider(
@@ -199,10 +201,11 @@ def register_rider(
     need, dest_to_check = _new_need(session, rider, home, registration.need, settings)
     rider.location_to_check = home_to_check or dest_to_check
     session.flush()
-    queued = welcome_rider(session, rider, token, settings, now) is not None
+    welcome = welcome_rider(session, rider, token, settings, now)
+    link_sent_by = None if welcome is None else welcome.channel
     intake.auto_accept(session, need, settings)
     return RiderRegistered(
-        rider, need, token, rider.location_to_check, duplicate_of, email_queued=queued
+        rider, need, token, rider.location_to_check, duplicate_of, link_sent_by=link_sent_by
     )
 
 

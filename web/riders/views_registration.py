@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from matcher.errors import ValidationError as DomainValidationError
+from matcher.models import OutboxChannel
 from matcher.people import registration
 from web.db import get_session
 from web.i18n import current_language
@@ -58,8 +59,10 @@ def register() -> str | Response:
                     ),
                     "warning",
                 )
-            if done.email_queued:
+            if done.link_sent_by == OutboxChannel.EMAIL:
                 flash(_("We are also sending the link to your e-mail address."), "success")
+            elif done.link_sent_by == OutboxChannel.SMS:
+                flash(_("We are also sending the link to your phone by SMS."), "success")
             return redirect(url_for("riders.me", token=done.token, welcome=1), 303)
     status = 422 if form.is_submitted() else 200
     return render_template(

@@ -1,4 +1,4 @@
-"""The welcome and login e-mails arrive in the recipient's language, in every catalog language."""
+"""The welcome and login messages arrive in the recipient's language, in every catalog language."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import pytest
 import sqlalchemy as sa
 from babel.support import Translations
 
+from matcher.models import OutboxChannel
 from matcher.models import OutboxMessage
 from matcher.people import registration as reg
 from matcher.settings import Settings
@@ -36,6 +37,20 @@ def test_welcome_email_is_in_the_riders_language(session, places, lang) -> None:
     assert f"https://mfn.example/me/{done.token}" in mail.body
     if lang != "en":
         assert "Keep this link" not in mail.body and "personal link" not in mail.subject
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_a_rider_without_email_gets_the_link_by_sms(session, places, lang) -> None:  # type: ignore[no-untyped-def]
+    done = reg.register_rider(session, registration(places, locale=lang, email=None), SETTINGS)
+    sms = only_mail(session)
+    texts = catalog(lang)
+    assert done.link_sent_by == OutboxChannel.SMS
+    assert sms.channel == OutboxChannel.SMS and sms.recipient == "+4915123456789"
+    assert sms.locale == lang
+    intro = texts.gettext(
+        "Mitfahrnetz: you are registered. Your personal link (keep it, do not share it):"
+    )
+    assert sms.body == f"{intro} https://mfn.example/me/{done.token}"
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)

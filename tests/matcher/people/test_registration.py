@@ -74,9 +74,10 @@ def test_register_rider_stores_only_the_token_hash(session, places):
     assert mail.recipient == "amal@example.org" and done.token in mail.body
 
 
-def test_no_email_no_outbox_row(session, places):
-    reg.register_rider(session, registration(places, email=None), SETTINGS)
-    assert session.scalars(sa.select(OutboxMessage)).first() is None
+def test_no_email_the_link_goes_by_sms(session, places):
+    done = reg.register_rider(session, registration(places, email=None), SETTINGS)
+    sms = session.scalars(sa.select(OutboxMessage)).one()
+    assert sms.channel == "sms" and sms.recipient == "+4915123456789" and done.token in sms.body
 
 
 def test_unknown_address_is_saved_and_flagged(session, places):
