@@ -34,8 +34,11 @@ from matcher.models.people import DriverVetting as DriverVetting
 from matcher.models.people import MobilityNeed as MobilityNeed
 from matcher.models.people import Rider as Rider
 from matcher.models.people import VettingReason as VettingReason
+from matcher.models.places import HOURS_KINDS as HOURS_KINDS
+from matcher.models.places import LISTED_KINDS as LISTED_KINDS
 from matcher.models.places import GeocodeCacheEntry as GeocodeCacheEntry
 from matcher.models.places import GeocodeStatus as GeocodeStatus
+from matcher.models.places import OpeningHours as OpeningHours
 from matcher.models.places import Place as Place
 from matcher.models.places import PlaceKind as PlaceKind
 from matcher.models.places import PlaceSource as PlaceSource

@@ -5,6 +5,8 @@ course sites, daycare centres, stations) carry a stable ``key`` so that loading
 a gazetteer twice does not duplicate it; addresses typed by riders are places
 of kind ``address`` whose coordinates may be missing until a coordinator
 checks them (a registration is never lost because an address is not found).
+Daycares and course sites keep their opening hours (``OpeningHours``, one row per
+weekday and time span). ``row_version`` guards the office's edits and merges.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from enum import StrEnum
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import mapped_column
+from sqlalchemy.orm import relationship
 from sqlalchemy.orm import validates
 
 from matcher.clock import utcnow
@@ -22,6 +25,7 @@ from matcher.db import Base
 from matcher.db import UTCDateTime
 from matcher.errors import N_
 from matcher.models.common import Timestamped
+from matcher.models.common import check_int_range
 from matcher.models.common import check_text
 from matcher.models.common import enum_type
 from matcher.models.common import fail
@@ -37,6 +41,19 @@ class PlaceKind(StrEnum):
     DAYCARE = "daycare"
     STATION = "station"
     ADDRESS = "address"
+
+
+LISTED_KINDS = (
+    PlaceKind.EMPLOYER,
+    PlaceKind.COURSE_SITE,
+    PlaceKind.DAYCARE,
+    PlaceKind.STATION,
+    PlaceKind.VILLAGE,
+    PlaceKind.TOWN,
+)
+"""The kinds of the office's gazetteer; typed addresses belong to their riders."""
+HOURS_KINDS = (PlaceKind.DAYCARE, PlaceKind.COURSE_SITE)
+"""The kinds of place whose opening hours the office keeps."""
 
 
 class PlaceSource(StrEnum):
@@ -58,6 +75,7 @@ class Place(Timestamped, Base):
         sa.CheckConstraint("(lat IS NULL) = (lon IS NULL)", name="lat_lon_together"),
         sa.CheckConstraint("NOT confirmed OR lat IS NOT NULL", name="confirmed_has_coords"),
         sa.CheckConstraint("length(name) > 0", name="name_not_empty"),
+        sa.CheckConstraint("row_version >= 1", name="row_version_positive"),
         sa.Index("ix_places_kind_name", "kind", "name"),
     )
 
@@ -77,6 +95,16 @@ class Place(Timestamped, Base):
     confirmed: Mapped[bool] = mapped_column(default=False)
     """A coordinator (or the gazetteer) vouches for the coordinates."""
     is_demo: Mapped[bool] = mapped_column(default=False)
+    row_version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": row_version}
+
+    opening_hours: Mapped[list[OpeningHours]] = relationship(
+        back_populates="place",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by=lambda: (OpeningHours.weekday, OpeningHours.opens),
+    )
 
     @property
     def has_coordinates(self) -> bool:
@@ -112,6 +140,34 @@ class Place(Timestamped, Base):
 
     def __repr__(self) -> str:
         return f"<Place {self.id} {self.kind} {self.name!r}>"
+
+
+class OpeningHours(Base):
+    """A place is open every ``weekday`` (0 = Monday) from ``opens`` to ``closes`` (local time)."""
+
+    __tablename__ = "place_opening_hours"
+    __table_args__ = (
+        sa.CheckConstraint("weekday >= 0 AND weekday <= 6", name="weekday_range"),
+        sa.CheckConstraint("closes > opens", name="closes_after_opens"),
+        sa.Index("ix_place_opening_hours_place_weekday", "place_id", "weekday"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    place_id: Mapped[int] = mapped_column(sa.ForeignKey("places.id", ondelete="CASCADE"))
+    weekday: Mapped[int]
+    opens: Mapped[dt.time] = mapped_column(sa.Time)
+    closes: Mapped[dt.time] = mapped_column(sa.Time)
+
+    place: Mapped[Place] = relationship(back_populates="opening_hours")
+
+    @validates("weekday")
+    def _validate_weekday(self, key: str, value: int) -> int:
+        return check_int_range(key, value, 0, 6)
+
+    def check_consistency(self) -> None:
+        """Closing is after opening, on the same day."""
+        if self.opens is not None and self.closes is not None and self.closes <= self.opens:
+            fail(N_("The closing time must be after the opening time."), "hours")
 
 
 class GeocodeStatus(StrEnum):

@@ -11,6 +11,7 @@ Public modules (``from matcher.people import registration``):
 - ``erasure``: data retention and erasure of a person's data.
 - ``locations``: the office fixes a flagged address (a point on the map or a gazetteer place).
 - ``duplicates``: a possible duplicate merged into one rider or dismissed.
+- ``place_office``: the office's gazetteer: add, edit and merge places, opening hours.
 - ``calendar_links``: the driver's personal calendar feed behind an unguessable URL.
 """
 
@@ -24,5 +25,6 @@ __all__ = [
     "erasure",
     "locations",
     "duplicates",
+    "place_office",
     "calendar_links",
 ]

@@ -7,6 +7,7 @@ Public modules (``from matcher.queries import overview``):
 - ``rider_page``: a rider's personal page: next days of each need, published rides.
 - ``driver_list``: the office's driver search (name, phone, municipality, vetting), paged.
 - ``driver_page``: a driver for the office: next routes, this month's driving, attention.
+- ``place_list``: the office's places (search, kind, paged) and what uses a place.
 - ``unserved``: rides a published plan leaves without a driver: riders to call, riders' view.
 - ``schedules``: what drivers (and riders) see of published plans: pages, print, iCal, mail.
 - ``figures``: a plan version's figures.
@@ -19,6 +20,7 @@ __all__ = [
     "rider_page",
     "driver_list",
     "driver_page",
+    "place_list",
     "unserved",
     "schedules",
     "figures",
