@@ -6,6 +6,7 @@ Public modules (``from matcher.people import registration``):
 - ``drivers``: volunteer drivers: vetting, login (magic link or password), availability.
 - ``coordinators``: office accounts: creation and password login.
 - ``driver_office``: the office's vetting decisions on a driver and edits on their behalf.
+- ``rider_office``: the office changes, pauses, cancels a rider's needs and erases her data.
 - ``places``: the places people type in forms (their home, a destination not in the gazetteer).
 - ``phones``: phone numbers as people type them, to E.164 and back for display.
 - ``erasure``: data retention and erasure of a person's data.
@@ -20,6 +21,7 @@ __all__ = [
     "drivers",
     "coordinators",
     "driver_office",
+    "rider_office",
     "places",
     "phones",
     "erasure",

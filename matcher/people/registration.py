@@ -361,8 +361,18 @@ def cancel_need(session: Session, rider_id: int, need_id: int, settings: Setting
     return need
 
 
-def erase_rider(session: Session, rider_id: int, *, today: dt.date | None = None) -> Rider:
-    """Right to erasure: personal fields blanked, link dead; purpose, place, counts stay."""
+def erase_rider(
+    session: Session,
+    rider_id: int,
+    *,
+    today: dt.date | None = None,
+    coordinator_id: int | None = None,
+) -> Rider:
+    """Right to erasure: personal fields blanked, link dead; purpose, place, counts stay.
+
+    The audit entry names the rider, or ``coordinator_id`` when the office erased
+    the data at the rider's request.
+    """
     rider = session.get(Rider, rider_id)
     if rider is None or rider.erased_at is not None:
         raise NotFound(N_("This registration does not exist."))
@@ -391,14 +401,19 @@ def erase_rider(session: Session, rider_id: int, *, today: dt.date | None = None
             OutboxMessage.related_type == "rider", OutboxMessage.related_id == rider.id
         )
     )
-    audit_log.record(
-        session,
-        actor_type=ActorType.RIDER,
-        actor_id=rider.id,
-        action="rider.erase",
-        entity_type="rider",
-        entity_id=rider.id,
-    )
+    if coordinator_id is None:
+        audit_log.record(
+            session,
+            actor_type=ActorType.RIDER,
+            actor_id=rider.id,
+            action="rider.erase",
+            entity_type="rider",
+            entity_id=rider.id,
+        )
+    else:
+        audit_log.record_action(
+            session, coordinator_id, "rider.erase", "rider", rider.id, reason="rider_request"
+        )
     session.flush()
     return rider
 

@@ -1,6 +1,8 @@
-"""Riders in the office: the searchable list and a rider's page."""
+"""Riders in the office: the searchable list and a rider's page (actions: views_rider_actions)."""
 
 from __future__ import annotations
+
+import datetime as dt
 
 from babel.dates import get_day_names
 from flask import abort
@@ -8,15 +10,19 @@ from flask import render_template
 from flask import request
 from flask_babel import get_locale
 
+from matcher.demand.recurrence import Occurrence
 from matcher.errors import NotFound
 from matcher.models import ActorType
 from matcher.models import NeedPurpose
 from matcher.models import NeedStatus
+from matcher.models import RideNeed
 from matcher.people.phones import display_phone
 from matcher.queries import overview
 from matcher.queries.rider_list import RiderFilter
 from matcher.queries.rider_list import list_riders
+from matcher.queries.rider_page import next_days
 from matcher.queries.rider_page import office_rider_page
+from matcher.queries.rider_page import paused_days
 from web.auth import coordinator_required
 from web.coordinators.blueprint import bp
 from web.coordinators.forms import RiderSearchForm
@@ -59,8 +65,9 @@ def riders() -> str:
 def rider(rider_id: int) -> str:
     """One rider: contact, languages, consent, needs, the next 14 days, history, audit trail."""
     session = get_session()
+    day = today()
     try:
-        view = office_rider_page(session, rider_id, today())
+        view = office_rider_page(session, rider_id, day)
     except NotFound:
         abort(404)
     coordinator_ids = [
@@ -76,5 +83,14 @@ def rider(rider_id: int) -> str:
         coordinators=overview.coordinator_names(session, coordinator_ids),
         mobility_labels={c.value: c.label for c in MOBILITY_CHOICES},
         day_names=get_day_names("abbreviated", locale=get_locale()),
-        today=today(),
+        today=day,
+        pausable_days={n.id: _pausable(n, day) for n in view.needs},
     )
+
+
+def _pausable(need: RideNeed, day: dt.date) -> list[Occurrence]:
+    """The need's next days that are not paused yet (none unless it is active)."""
+    if need.status != NeedStatus.ACTIVE:
+        return []
+    paused = set(paused_days(need, day))
+    return [o for o in next_days(need, day, count=14) if o.day not in paused]

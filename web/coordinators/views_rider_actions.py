@@ -1,0 +1,211 @@
+"""What the office does for a rider who calls: pause, resume, cancel a need; erase her data.
+
+Views parse the form, call one service of ``matcher.people.rider_office`` (which
+reuses the personal page's services), commit and redirect to the rider's page
+(Post/Redirect/Get). A stale page (the need's row version changed) is refused
+with the reason in a message; nothing is changed then.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask import abort
+from flask import flash
+from flask import redirect
+from flask import render_template
+from flask import url_for
+from flask_babel import gettext as _
+from werkzeug.wrappers import Response
+
+from matcher.errors import MatcherError
+from matcher.errors import NotFound
+from matcher.models import NeedStatus
+from matcher.models import TripStatus
+from matcher.people import rider_office
+from matcher.queries.rider_page import office_rider_page
+from web.auth import coordinator_required
+from web.auth import current_account
+from web.coordinators.blueprint import bp
+from web.coordinators.forms_riders import EraseRiderForm
+from web.coordinators.forms_riders import NeedActionForm
+from web.coordinators.forms_riders import NeedDayForm
+from web.coordinators.forms_riders import row_version_of
+from web.db import get_session
+from web.errors import translate_domain_error
+from web.settings import current_settings
+from web.settings import today
+
+
+def _back(rider_id: int, need_id: int | None = None) -> Response:
+    anchor = f"need-{need_id}" if need_id is not None else None
+    return redirect(url_for(".rider", rider_id=rider_id, _anchor=anchor), 303)
+
+
+def _act(rider_id: int, need_id: int, action: Callable[[], object], done: str) -> Response:
+    """Run one change; commit and say so, or roll back and say why."""
+    session = get_session()
+    try:
+        action()
+    except NotFound:
+        session.rollback()
+        abort(404)
+    except MatcherError as error:
+        session.rollback()
+        flash(translate_domain_error(error), "error")
+    else:
+        session.commit()
+        flash(done, "success")
+    return _back(rider_id, need_id)
+
+
+def _expired(rider_id: int, need_id: int) -> Response:
+    flash(_("The form has expired. Please try again."), "error")
+    return _back(rider_id, need_id)
+
+
+@bp.post("/riders/<int:rider_id>/needs/<int:need_id>/pause")
+@coordinator_required
+def pause_rider_need(rider_id: int, need_id: int) -> Response:
+    """Pause an active need until resumed; the rider is told."""
+    form = NeedActionForm()
+    if not form.validate_on_submit():
+        return _expired(rider_id, need_id)
+    return _act(
+        rider_id,
+        need_id,
+        lambda: rider_office.pause_need(
+            get_session(),
+            rider_id,
+            need_id,
+            row_version_of(form),
+            current_account().id,
+            current_settings(),
+        ),
+        _("Paused: no rides until you resume it. The rider is told."),
+    )
+
+
+@bp.post("/riders/<int:rider_id>/needs/<int:need_id>/resume")
+@coordinator_required
+def resume_rider_need(rider_id: int, need_id: int) -> Response:
+    """Resume a paused need; its trips of the coming days are made; the rider is told."""
+    form = NeedActionForm()
+    if not form.validate_on_submit():
+        return _expired(rider_id, need_id)
+    return _act(
+        rider_id,
+        need_id,
+        lambda: rider_office.resume_need(
+            get_session(),
+            rider_id,
+            need_id,
+            row_version_of(form),
+            current_account().id,
+            current_settings(),
+        ),
+        _("Resumed: the rides are planned again. The rider is told."),
+    )
+
+
+@bp.post("/riders/<int:rider_id>/needs/<int:need_id>/cancel")
+@coordinator_required
+def cancel_rider_need(rider_id: int, need_id: int) -> Response:
+    """End a need for good; the rider is told."""
+    form = NeedActionForm()
+    if not form.validate_on_submit():
+        return _expired(rider_id, need_id)
+    return _act(
+        rider_id,
+        need_id,
+        lambda: rider_office.cancel_need(
+            get_session(),
+            rider_id,
+            need_id,
+            row_version_of(form),
+            current_account().id,
+            current_settings(),
+        ),
+        _("The ride request is cancelled. The rider is told."),
+    )
+
+
+@bp.post("/riders/<int:rider_id>/needs/<int:need_id>/pause-day")
+@coordinator_required
+def pause_rider_day(rider_id: int, need_id: int) -> Response:
+    """No ride on one day (the personal page's pause); the rider is told."""
+    form = NeedDayForm()
+    if not form.validate_on_submit():
+        return _expired(rider_id, need_id)
+    day = form.day.data
+    return _act(
+        rider_id,
+        need_id,
+        lambda: rider_office.pause_day(
+            get_session(),
+            rider_id,
+            need_id,
+            row_version_of(form),
+            day,
+            current_account().id,
+            current_settings(),
+        ),
+        _("Done: no ride on %(day)s. The rider is told.", day=day.strftime("%d.%m.%Y")),
+    )
+
+
+@bp.post("/riders/<int:rider_id>/needs/<int:need_id>/resume-day")
+@coordinator_required
+def resume_rider_day(rider_id: int, need_id: int) -> Response:
+    """Undo a paused day; the rider is told."""
+    form = NeedDayForm()
+    if not form.validate_on_submit():
+        return _expired(rider_id, need_id)
+    day = form.day.data
+    return _act(
+        rider_id,
+        need_id,
+        lambda: rider_office.resume_day(
+            get_session(),
+            rider_id,
+            need_id,
+            row_version_of(form),
+            day,
+            current_account().id,
+            current_settings(),
+        ),
+        _("The ride on %(day)s is planned again. The rider is told.", day=day.strftime("%d.%m.%Y")),
+    )
+
+
+@bp.route("/riders/<int:rider_id>/erase", methods=["GET", "POST"])
+@coordinator_required
+def erase_rider(rider_id: int) -> Response | tuple[str, int]:
+    """Erase the rider's data at their request: a confirmation page, then one transaction."""
+    session = get_session()
+    try:
+        rider = rider_office.office_rider(session, rider_id)
+    except NotFound:
+        abort(404)
+    form = EraseRiderForm()
+    if form.validate_on_submit():
+        name = rider.first_name
+        rider_office.erase_rider(session, rider.id, current_account().id, current_settings())
+        session.commit()
+        flash(
+            _("The data of %(name)s is deleted; their link no longer works.", name=name), "success"
+        )
+        return redirect(url_for(".riders"), 303)
+    day = today()
+    open_needs = [n for n in rider.needs if n.status != NeedStatus.CANCELLED]
+    view = office_rider_page(session, rider.id, day)
+    coming_trips = [
+        t for t in view.upcoming if t.trip is not None and t.trip.status != TripStatus.CANCELLED
+    ]
+    return render_template(
+        "coordinators/rider_erase.html",
+        rider=rider,
+        form=form,
+        open_needs=open_needs,
+        coming_trips=coming_trips,
+    ), (422 if form.is_submitted() else 200)
