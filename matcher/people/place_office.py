@@ -10,6 +10,12 @@ time span; form rows that cover several days are split into those rows here.
 Every edit names the row version the page showed: of two coordinators saving
 the same place, the second is refused (``Conflict``) instead of silently
 overwriting the first. Every change is in the audit log.
+
+Two entries for one place are merged: the ride requests, trips (past ones
+too: the place is the same), rider and driver homes and route stops of the
+removed entry move to the kept one, which also takes its opening hours if it
+has none; the removed entry is deleted. It all happens in the caller's one
+transaction, so a merge that fails halfway changes nothing.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from dataclasses import field
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -36,10 +43,15 @@ from matcher.geo.geocoding import fold
 from matcher.geo.geocoding import make_geocoder
 from matcher.models import HOURS_KINDS
 from matcher.models import LISTED_KINDS
+from matcher.models import Driver
 from matcher.models import OpeningHours
 from matcher.models import Place
 from matcher.models import PlaceKind
 from matcher.models import PlaceSource
+from matcher.models import RideNeed
+from matcher.models import Rider
+from matcher.models import Stop
+from matcher.models import Trip
 from matcher.people.places import LAT_RANGE
 from matcher.people.places import LON_RANGE
 from matcher.settings import Settings
@@ -49,6 +61,10 @@ CHANGED_MEANWHILE = N_(
     "The page now shows their version; your entries are still in the form."
 )
 NOT_FOUND = N_("This place does not exist (any more).")
+MERGED_MEANWHILE = N_(
+    "One of the two places was changed or merged meanwhile, so nothing was merged. "
+    "Please compare them again."
+)
 
 
 @dataclass(frozen=True)
@@ -291,3 +307,120 @@ def edit_place(
     )
     session.flush()
     return SavedPlace(place, approximate)
+
+
+@dataclass(frozen=True)
+class MergedPlaces:
+    """The place kept, the one removed (name and id), and how much moved to the kept one."""
+
+    kept: Place
+    removed_id: int
+    removed_name: str
+    needs: int
+    trips: int
+    homes: int
+    stops: int
+
+
+def _count(session: Session, statement: sa.Select[Any]) -> int:
+    return int(session.scalar(statement) or 0)
+
+
+def _between(model: type[RideNeed] | type[Trip], ids: tuple[int, int]) -> sa.ColumnElement[bool]:
+    return sa.and_(model.origin_id.in_(ids), model.destination_id.in_(ids))
+
+
+def _at(model: type[RideNeed] | type[Trip], place_id: int) -> sa.ColumnElement[bool]:
+    return sa.or_(
+        model.origin_id == place_id, model.destination_id == place_id, model.via_id == place_id
+    )
+
+
+def merge_places(
+    session: Session,
+    keep_id: int,
+    keep_version: int,
+    remove_id: int,
+    remove_version: int,
+    *,
+    actor_id: int | None,
+) -> MergedPlaces:
+    """Two entries for one place: needs, trips, homes and route stops move to the kept one.
+
+    The other is deleted. Both versions are the ones the page showed; if a colleague
+    changed or merged either meanwhile, ``Conflict``. All in the caller's transaction,
+    so a merge that fails halfway changes nothing. A ride that goes from one of the two
+    to the other would start where it ends: such a merge is refused before any change.
+    """
+    if keep_id == remove_id:
+        raise ValidationError(N_("Please choose two different places."), field="other")
+    session.flush()
+    try:
+        kept = listed_place(session, keep_id)
+        removed = listed_place(session, remove_id)
+    except NotFound:
+        raise Conflict(MERGED_MEANWHILE) from None
+    if kept.row_version != keep_version or removed.row_version != remove_version:
+        raise Conflict(MERGED_MEANWHILE)
+    pair = (kept.id, removed.id)
+    between = _count(
+        session, sa.select(sa.func.count(RideNeed.id)).where(_between(RideNeed, pair))
+    ) + _count(session, sa.select(sa.func.count(Trip.id)).where(_between(Trip, pair)))
+    if between:
+        raise ValidationError(
+            N_(
+                "Some rides go from one of these places to the other: merged, they would "
+                "start where they end. Please change those rides first."
+            ),
+            field="keep",
+        )
+    needs = _count(session, sa.select(sa.func.count(RideNeed.id)).where(_at(RideNeed, removed.id)))
+    trips = _count(session, sa.select(sa.func.count(Trip.id)).where(_at(Trip, removed.id)))
+    for model in (RideNeed, Trip):
+        for column in ("origin_id", "destination_id", "via_id"):
+            values: dict[str, Any] = {column: kept.id}
+            if model is RideNeed:  # a colleague's decision on a moved need sees the change
+                values["row_version"] = RideNeed.row_version + 1
+            session.execute(
+                sa.update(model)
+                .where(getattr(model, column) == removed.id)
+                .values(**values)
+                .execution_options(synchronize_session=False)
+            )
+    homes = 0
+    for owner in (Rider, Driver):
+        result = session.execute(
+            sa.update(owner)
+            .where(owner.home_place_id == removed.id)
+            .values(home_place_id=kept.id)
+            .execution_options(synchronize_session=False)
+        )
+        homes += result.rowcount or 0  # type: ignore[attr-defined]
+    stops = session.execute(
+        sa.update(Stop)
+        .where(Stop.place_id == removed.id)
+        .values(place_id=kept.id)
+        .execution_options(synchronize_session=False)
+    ).rowcount  # type: ignore[attr-defined]
+    session.expire_all()  # the updates above bypassed the objects this session holds
+    if kept.kind in HOURS_KINDS and not kept.opening_hours:
+        _set_hours(kept, sorted((h.weekday, h.opens, h.closes) for h in removed.opening_hours))
+    kept.updated_at = utcnow()
+    merged = MergedPlaces(kept, removed.id, removed.name, needs, trips, homes, stops or 0)
+    audit_log.record_action(
+        session,
+        actor_id,
+        "places_merged",
+        "place",
+        kept.id,
+        removed_place_id=removed.id,
+        removed_place=removed.name,
+        removed_key=removed.key,
+        needs=needs,
+        trips=trips,
+        homes=homes,
+        stops=merged.stops,
+    )
+    session.delete(removed)
+    _flush(session)
+    return merged

@@ -1,4 +1,4 @@
-"""Places in the office: the gazetteer's list, a place's page, its edit.
+"""Places in the office: the gazetteer's list, a place's page, its edit, merging two.
 
 Employers, course sites, daycares, stations, villages and towns: what riders
 choose in the registration form and the planner drives to. A refused save
@@ -23,6 +23,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response
+from wtforms.fields.choices import SelectChoice
 
 from matcher.errors import MatcherError
 from matcher.errors import NotFound
@@ -43,6 +44,8 @@ from web.auth import current_account
 from web.coordinators.blueprint import bp
 from web.coordinators.forms_places import HOURS_KIND_VALUES
 from web.coordinators.forms_places import KIND_LABELS
+from web.coordinators.forms_places import MergeChoiceForm
+from web.coordinators.forms_places import MergeForm
 from web.coordinators.forms_places import PlaceEditForm
 from web.coordinators.forms_places import PlaceForm
 from web.coordinators.forms_places import PlaceSearchForm
@@ -271,3 +274,116 @@ def add_place() -> Response | tuple[str, int]:
     session.commit()
     flash(*saved_message(saved))
     return redirect(url_for(".place", place_id=saved.place.id))
+
+
+def merge_choices(place: Place) -> list[SelectChoice]:
+    """The other listed places, grouped by kind, the place's own kind first."""
+    others = get_session().scalars(
+        sa.select(Place)
+        .where(Place.key.is_not(None), Place.kind.in_(KIND_LABELS), Place.id != place.id)
+        .order_by(Place.name, Place.id)
+    )
+    order = [place.kind, *(k for k in KIND_LABELS if k != place.kind)]
+    found = sorted(others, key=lambda p: order.index(p.kind))
+    return [SelectChoice(0, _("— choose —"))] + [
+        SelectChoice(
+            p.id,
+            f"{p.name} · {p.municipality}"
+            if p.municipality and p.municipality != p.name
+            else p.name,
+            optgroup=str(KIND_LABELS[p.kind]),
+        )
+        for p in found
+    ]
+
+
+@bp.get("/places/<int:place_id>/merge")
+@coordinator_required
+def compare_places(place_id: int) -> tuple[str, int]:
+    """Choose the place this one is the same as; both side by side, with what uses them."""
+    session = get_session()
+    found = _listed(place_id)
+    chooser = MergeChoiceForm(request.args)
+    chooser.other.choices = merge_choices(found)
+    other = None
+    if chooser.other.data:
+        try:
+            other = place_office.listed_place(session, int(chooser.other.data))
+        except NotFound:
+            other = None
+    if other is not None and other.id == found.id:
+        other = None
+    form = MergeForm(formdata=None)
+    if other is not None:
+        form.other_id.data = other.id
+        form.keep.choices = [(found.id, ""), (other.id, "")]
+        form.keep.data = found.id
+    day = today()
+    return (
+        render_template(
+            "coordinators/place_merge.html",
+            place=found,
+            other=other,
+            chooser=chooser,
+            form=form,
+            usage=place_usage(session, found.id, day),
+            other_usage=place_usage(session, other.id, day) if other is not None else None,
+            kind_labels=KIND_LABELS,
+            day_names=get_day_names("abbreviated", locale=get_locale()),
+        ),
+        200,
+    )
+
+
+def _version(text: str | None) -> int:
+    try:
+        return int(text or "")
+    except ValueError:
+        return -1
+
+
+@bp.post("/places/<int:place_id>/merge")
+@coordinator_required
+def merge_places(place_id: int) -> Response:
+    """Merge the two places into the one chosen to keep; the other is removed."""
+    form = MergeForm()
+    form.keep.choices = []
+    if not form.validate_on_submit() or form.other_id.data is None or form.keep.data is None:
+        flash(_("The form has expired or was incomplete. Please try again."), "error")
+        return redirect(url_for(".compare_places", place_id=place_id))
+    other_id, keep = int(form.other_id.data), int(form.keep.data)
+    back = url_for(".compare_places", place_id=place_id, other=other_id)
+    if keep not in (place_id, other_id):
+        flash(_("Please choose which place to keep."), "error")
+        return redirect(back)
+    versions = {
+        place_id: _version(form.row_version.data),
+        other_id: _version(form.other_row_version.data),
+    }
+    remove = other_id if keep == place_id else place_id
+    session = get_session()
+    try:
+        merged = place_office.merge_places(
+            session,
+            keep,
+            versions[keep],
+            remove,
+            versions[remove],
+            actor_id=current_account().id,
+        )
+    except MatcherError as error:
+        session.rollback()
+        flash(translate_domain_error(error), "error")
+        if session.get(Place, place_id) is None or session.get(Place, other_id) is None:
+            return redirect(url_for(".places"))
+        return redirect(back)
+    session.commit()
+    flash(
+        _(
+            "Merged: %(removed)s is removed; its ride requests, rides and homes "
+            "now use this place.",
+            removed=merged.removed_name,
+        ),
+        "success",
+    )
+    return redirect(url_for(".place", place_id=merged.kept.id))

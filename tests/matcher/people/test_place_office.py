@@ -15,18 +15,29 @@ from matcher.geo.geocoding import AddressQuery
 from matcher.geo.geocoding import Location
 from matcher.geo.geocoding import Precision
 from matcher.models import AuditEntry
+from matcher.models import Driver
 from matcher.models import OpeningHours
 from matcher.models import Place
 from matcher.models import PlaceKind
 from matcher.models import PlaceSource
+from matcher.models import RideNeed
+from matcher.models import Rider
+from matcher.models import Route
+from matcher.models import Trip
 from matcher.people import place_office
 from matcher.people.place_office import HoursInput
 from matcher.people.place_office import PlaceInput
 from matcher.queries.place_list import PlaceFilter
 from matcher.queries.place_list import list_places
 from matcher.settings import Settings
+from tests.factories import make_driver
 from tests.factories import make_gazetteer_place
+from tests.factories import make_need
 from tests.factories import make_place
+from tests.factories import make_plan
+from tests.factories import make_rider
+from tests.factories import make_route
+from tests.factories import make_trip
 
 SETTINGS = Settings()
 WEEKDAYS = frozenset(range(5))
@@ -227,3 +238,113 @@ def test_the_list_is_paged_and_clamps_the_page(session: Session) -> None:
     assert (first.total, first.pages, len(first.rows)) == (30, 2, 25)
     assert (last.page, len(last.rows)) == (2, 5)
     assert last.rows[-1].name == "Haltestelle 29"
+
+
+def two_entries_for_one_daycare(session: Session):  # type: ignore[no-untyped-def]
+    """The daycare listed twice; each entry is used by a need, a trip, a home or a stop."""
+    kept = make_gazetteer_place(session, kind=PlaceKind.DAYCARE, name="Kita Sonnenschein")
+    removed = make_gazetteer_place(session, kind=PlaceKind.DAYCARE, name="Kita Sonnenschein Clenze")
+    removed.opening_hours.append(OpeningHours(weekday=0, opens=dt.time(7), closes=dt.time(16)))
+    need = make_need(session, via=removed)
+    other_need = make_need(session, destination=removed)
+    kept_need = make_need(session, destination=kept)
+    old_trip = make_trip(session, day=dt.date(2026, 1, 5), destination=removed)
+    rider = make_rider(session, home_place=removed)
+    driver = make_driver(session, home_place=removed)
+    plan = make_plan(session)
+    route = make_route(session, plan, [make_trip(session, origin=removed)])
+    session.flush()
+    return kept, removed, need, other_need, kept_need, old_trip, rider, driver, route
+
+
+def test_a_merge_moves_everything_to_the_kept_place_and_removes_the_other(
+    session: Session,
+) -> None:
+    kept, removed, need, other_need, kept_need, old_trip, rider, driver, route = (
+        two_entries_for_one_daycare(session)
+    )
+    removed_id, need_version = removed.id, other_need.row_version
+
+    merged = place_office.merge_places(
+        session, kept.id, kept.row_version, removed.id, removed.row_version, actor_id=None
+    )
+
+    assert merged.kept is kept and merged.removed_name == "Kita Sonnenschein Clenze"
+    assert (merged.needs, merged.trips, merged.homes) == (2, 2, 2)
+    assert session.get(Place, removed_id) is None
+    assert need.via_id == kept.id and other_need.destination_id == kept.id
+    assert other_need.row_version == need_version + 1
+    assert kept_need.destination_id == kept.id
+    assert old_trip.destination_id == kept.id  # past rides too: it is the same place
+    assert rider.home_place_id == kept.id and driver.home_place_id == kept.id
+    assert {s.place_id for s in route.stops} & {removed_id} == set()
+    assert [(h.weekday, h.opens) for h in kept.opening_hours] == [(0, dt.time(7))]
+    assert session.scalar(sa.select(sa.func.count(OpeningHours.id))) == 1
+    entry = session.scalars(sa.select(AuditEntry).where(AuditEntry.action == "places_merged")).one()
+    assert entry.entity_id == kept.id and entry.details["removed_place_id"] == removed_id
+
+
+def test_a_merge_that_fails_halfway_changes_nothing(session: Session, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    kept, removed, need, other_need, _, old_trip, rider, driver, route = (
+        two_entries_for_one_daycare(session)
+    )
+    ids = (kept.id, removed.id)
+    stops_before = sorted(s.place_id for s in route.stops)
+
+    def broken(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise RuntimeError("disk full")
+
+    # The audit entry is written after every row has moved, just before the delete.
+    monkeypatch.setattr(place_office.audit_log, "record_action", broken)
+    savepoint = session.begin_nested()
+    with pytest.raises(RuntimeError):
+        place_office.merge_places(
+            session, kept.id, kept.row_version, removed.id, removed.row_version, actor_id=None
+        )
+    savepoint.rollback()
+    session.expire_all()
+
+    assert {p.id for p in session.scalars(sa.select(Place).where(Place.id.in_(ids)))} == set(ids)
+    assert session.get(RideNeed, need.id).via_id == removed.id
+    assert session.get(RideNeed, other_need.id).destination_id == removed.id
+    assert session.get(Trip, old_trip.id).destination_id == removed.id
+    assert session.get(Rider, rider.id).home_place_id == removed.id
+    assert session.get(Driver, driver.id).home_place_id == removed.id
+    assert sorted(s.place_id for s in session.get(Route, route.id).stops) == stops_before
+    assert len(session.get(Place, removed.id).opening_hours) == 1
+
+
+def test_a_merge_from_a_stale_page_is_refused(session: Session) -> None:
+    kept, removed, *_ = two_entries_for_one_daycare(session)
+    seen = (kept.row_version, removed.row_version)
+    place_office.edit_place(
+        session,
+        SETTINGS,
+        removed.id,
+        removed.row_version,
+        PlaceInput(kind="daycare", name="Kita Sonne (Clenze)", lat=removed.lat, lon=removed.lon),
+        actor_id=None,
+    )
+    with pytest.raises(Conflict):
+        place_office.merge_places(session, kept.id, seen[0], removed.id, seen[1], actor_id=None)
+    assert session.get(Place, removed.id) is not None
+    # Merged once, the second merge (from the same page) finds the other gone.
+    place_office.merge_places(
+        session, kept.id, kept.row_version, removed.id, removed.row_version, actor_id=None
+    )
+    with pytest.raises(Conflict):
+        place_office.merge_places(
+            session, kept.id, kept.row_version, removed.id, removed.row_version, actor_id=None
+        )
+
+
+def test_a_merge_that_would_make_a_ride_start_where_it_ends_is_refused(session: Session) -> None:
+    a = make_gazetteer_place(session, kind=PlaceKind.STATION, name="Bahnhof Dannenberg Ost")
+    b = make_gazetteer_place(session, kind=PlaceKind.STATION, name="Bahnhof Dannenberg")
+    need = make_need(session, origin=a, destination=b)
+    with pytest.raises(ValidationError) as raised:
+        place_office.merge_places(session, a.id, a.row_version, b.id, b.row_version, actor_id=None)
+    assert raised.value.field == "keep"
+    assert need.origin_id == a.id and session.get(Place, b.id) is not None
+    with pytest.raises(ValidationError):
+        place_office.merge_places(session, a.id, a.row_version, a.id, a.row_version, actor_id=None)

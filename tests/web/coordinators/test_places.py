@@ -178,3 +178,79 @@ def test_a_viewer_sees_the_places_but_cannot_change_them(viewer_client, session,
     assert viewer_client.post("/coordinator/places/new", data=NEW_DAYCARE).status_code == 403
     session.expire_all()
     assert session.get(Place, daycare.id).name == "Kita Sonnenschein"
+
+
+def test_two_entries_for_one_place_are_compared_and_merged(  # type: ignore[no-untyped-def]
+    coordinator_client, session, gazetteer
+) -> None:
+    kept = gazetteer["daycare"]
+    twice = make_gazetteer_place(session, kind=PlaceKind.DAYCARE, name="Kita Sonnenschein II")
+    need = make_need(session, via=twice)
+    twice_id = twice.id
+    chooser = coordinator_client.get(f"/coordinator/places/{kept.id}/merge").text
+    assert "Kita Sonnenschein II" in chooser and "Merge the two places" not in chooser
+    page = coordinator_client.get(f"/coordinator/places/{kept.id}/merge?other={twice.id}").text
+    assert "Keep Kita Sonnenschein II" in page and "1 ride request" in page
+    data = {
+        "other_id": str(twice.id),
+        "row_version": str(kept.row_version),
+        "other_row_version": str(twice.row_version),
+        "keep": str(kept.id),
+    }
+
+    response = coordinator_client.post(f"/coordinator/places/{kept.id}/merge", data=data)
+
+    assert response.status_code == 302
+    assert response.headers["Location"] == f"/coordinator/places/{kept.id}"
+    followed = coordinator_client.get(response.headers["Location"]).text
+    assert "Merged: Kita Sonnenschein II is removed" in followed
+    assert "another place merged into it" in followed  # the audit trail
+    session.expire_all()
+    assert session.get(Place, twice_id) is None
+    assert session.get(type(need), need.id).via_id == kept.id
+    again = coordinator_client.post(
+        f"/coordinator/places/{kept.id}/merge", data=data, follow_redirects=True
+    )
+    assert "One of the two places was changed or merged meanwhile" in again.text
+
+
+def test_the_other_place_can_be_the_one_kept(coordinator_client, session, gazetteer) -> None:  # type: ignore[no-untyped-def]
+    first = gazetteer["course"]
+    second = make_gazetteer_place(session, kind=PlaceKind.COURSE_SITE, name="KVHS Lüchow, Haus 2")
+    first_id = first.id
+    response = coordinator_client.post(
+        f"/coordinator/places/{first.id}/merge",
+        data={
+            "other_id": str(second.id),
+            "row_version": str(first.row_version),
+            "other_row_version": str(second.row_version),
+            "keep": str(second.id),
+        },
+    )
+    assert response.headers["Location"] == f"/coordinator/places/{second.id}"
+    session.expire_all()
+    assert session.get(Place, first_id) is None
+    bad = coordinator_client.post(
+        f"/coordinator/places/{second.id}/merge",
+        data={"other_id": "x", "row_version": "1", "other_row_version": "1", "keep": "1"},
+        follow_redirects=True,
+    )
+    assert "Please try again" in bad.text
+
+
+def test_a_viewer_may_compare_but_not_merge(viewer_client, session, gazetteer) -> None:  # type: ignore[no-untyped-def]
+    kept, other = gazetteer["daycare"], gazetteer["employer"]
+    page = viewer_client.get(f"/coordinator/places/{kept.id}/merge?other={other.id}")
+    assert page.status_code == 200
+    refused = viewer_client.post(
+        f"/coordinator/places/{kept.id}/merge",
+        data={
+            "other_id": str(other.id),
+            "row_version": str(kept.row_version),
+            "other_row_version": str(other.row_version),
+            "keep": str(kept.id),
+        },
+    )
+    assert refused.status_code == 403
+    session.expire_all()
+    assert session.get(Place, other.id) is not None
