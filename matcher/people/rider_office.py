@@ -111,6 +111,41 @@ def record_and_tell(
     session.flush()
 
 
+def edit_need(
+    session: Session,
+    rider_id: int,
+    need_id: int,
+    row_version: int,
+    data: registration.NeedInput,
+    coordinator_id: int,
+    settings: Settings,
+) -> RideNeed:
+    """Change the need for the rider with her own edit (same rules, same trip release).
+
+    Unlike her own edit, an accepted (active or paused) need stays decided: the
+    office made the change, so it does not go back to the intake queue, and the
+    trips of the coming days are made at once. A pending need stays pending for
+    the intake decision.
+    """
+    _coordinator(session, coordinator_id)
+    need = office_need(session, rider_id, need_id, row_version)
+    status, decision, decided_at, edited_at = (
+        need.status,
+        need.decision,
+        need.decided_at,
+        need.edited_at,
+    )
+    registration.update_need(session, rider_id, need.id, data, settings)
+    if status in (NeedStatus.ACTIVE, NeedStatus.PAUSED):
+        need.status, need.decision = status, decision
+        need.decided_at, need.edited_at = decided_at, edited_at
+    flush_need(session, need)
+    if need.status == NeedStatus.ACTIVE:
+        generate_coming_days(session, settings)
+    record_and_tell(session, need, coordinator_id, "edited", settings)
+    return need
+
+
 def pause_need(
     session: Session,
     rider_id: int,

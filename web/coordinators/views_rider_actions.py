@@ -1,4 +1,4 @@
-"""What the office does for a rider who calls: pause, resume, cancel a need; erase her data.
+"""What the office does for a rider who calls: edit, pause, resume, cancel a need; erase her data.
 
 Views parse the form, call one service of ``matcher.people.rider_office`` (which
 reuses the personal page's services), commit and redirect to the rider's page
@@ -18,10 +18,13 @@ from flask import url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
+from matcher.errors import Conflict
 from matcher.errors import MatcherError
 from matcher.errors import NotFound
+from matcher.errors import ValidationError as DomainValidationError
 from matcher.models import NeedStatus
 from matcher.models import TripStatus
+from matcher.people import registration
 from matcher.people import rider_office
 from matcher.queries.rider_page import office_rider_page
 from web.auth import coordinator_required
@@ -30,9 +33,15 @@ from web.coordinators.blueprint import bp
 from web.coordinators.forms_riders import EraseRiderForm
 from web.coordinators.forms_riders import NeedActionForm
 from web.coordinators.forms_riders import NeedDayForm
+from web.coordinators.forms_riders import OfficeNeedForm
 from web.coordinators.forms_riders import row_version_of
 from web.db import get_session
 from web.errors import translate_domain_error
+from web.riders.choices import attach_error
+from web.riders.choices import fill_choices
+from web.riders.choices import fill_from_need
+from web.riders.choices import need_input
+from web.riders.forms import PURPOSE_ICONS
 from web.settings import current_settings
 from web.settings import today
 
@@ -62,6 +71,60 @@ def _act(rider_id: int, need_id: int, action: Callable[[], object], done: str) -
 def _expired(rider_id: int, need_id: int) -> Response:
     flash(_("The form has expired. Please try again."), "error")
     return _back(rider_id, need_id)
+
+
+@bp.route("/riders/<int:rider_id>/needs/<int:need_id>/edit", methods=["GET", "POST"])
+@coordinator_required
+def edit_rider_need(rider_id: int, need_id: int) -> Response | tuple[str, int]:
+    """Change a need for the rider: the public form and its rules, and her own edit service."""
+    session = get_session()
+    try:
+        rider = rider_office.office_rider(session, rider_id)
+        need = registration.rider_need(session, rider.id, need_id)
+    except NotFound:
+        abort(404)
+    if need.status == NeedStatus.CANCELLED:
+        flash(_("A cancelled ride request cannot be changed."), "error")
+        return _back(rider_id, need_id)
+    form = OfficeNeedForm()
+    fill_choices(form, session)
+    status = 200
+    if not form.is_submitted():
+        fill_from_need(form, need)
+        form.row_version.data = str(need.row_version)
+    elif form.validate():
+        try:
+            rider_office.edit_need(
+                session,
+                rider.id,
+                need.id,
+                row_version_of(form),
+                need_input(form),
+                current_account().id,
+                current_settings(),
+            )
+        except DomainValidationError as error:
+            session.rollback()
+            attach_error(form, error)
+            status = 422
+        except Conflict:
+            session.rollback()
+            status = 409  # the page says so above the form, with a link to the current version
+        else:
+            session.commit()
+            flash(_("The ride request is changed. The rider is told."), "success")
+            return _back(rider_id, need_id)
+    else:
+        status = 422
+    return render_template(
+        "coordinators/rider_need_edit.html",
+        rider=rider,
+        need=need,
+        form=form,
+        stale=status == 409,
+        icons=PURPOSE_ICONS,
+        today=today(),
+    ), status
 
 
 @bp.post("/riders/<int:rider_id>/needs/<int:need_id>/pause")

@@ -18,11 +18,14 @@ from matcher.errors import NotFound
 from matcher.errors import ValidationError
 from matcher.models import ActorType
 from matcher.models import AuditEntry
+from matcher.models import NeedDecision
 from matcher.models import NeedStatus
 from matcher.models import OutboxChannel
 from matcher.models import OutboxMessage
+from matcher.models import ScheduleKind
 from matcher.models import Trip
 from matcher.models import TripStatus
+from matcher.people import registration
 from matcher.people import rider_office
 from matcher.settings import Settings
 from tests.factories import make_coordinator
@@ -209,3 +212,88 @@ def test_erasing_at_the_riders_request_is_the_riders_own_erasure_audited_under_t
     )
     with pytest.raises(NotFound):
         rider_office.erase_rider(session, rider.id, office.id, SETTINGS)
+
+
+def _input(need, **over):  # type: ignore[no-untyped-def]
+    values = {
+        "purpose": need.purpose,
+        "valid_from": TODAY,
+        "destination_place_id": None,  # the destination stays
+        "weekdays": frozenset({0, 1, 2, 3, 4}),
+        "arrive_by": dt.time(7, 30),
+        "pick_up_after": dt.time(16, 0),
+    }
+    values.update(over)
+    return registration.NeedInput(**values)
+
+
+def test_an_office_edit_keeps_an_accepted_need_accepted_and_remakes_its_trips(
+    session, need, office
+) -> None:  # type: ignore[no-untyped-def]
+    need.decision = NeedDecision.ACCEPTED
+    session.flush()
+    rider_office.edit_need(
+        session,
+        need.rider_id,
+        need.id,
+        need.row_version,
+        _input(need, weekdays=frozenset({0, 3})),  # Mondays and Thursdays only
+        office.id,
+        SETTINGS,
+    )
+    assert need.status == NeedStatus.ACTIVE and need.decision == NeedDecision.ACCEPTED
+    assert need.edited_at is None  # not back in the intake queue
+    assert need.arrive_by == dt.time(7, 30) and need.weekday_set == {0, 3}
+    coming = trips_of(session, need)
+    assert coming[TODAY + dt.timedelta(days=1)] == TripStatus.REQUESTED  # Thursday
+    assert coming[TODAY + dt.timedelta(days=2)] == TripStatus.CANCELLED  # Friday dropped
+    thursday = session.scalars(
+        sa.select(Trip).where(
+            Trip.need_id == need.id,
+            Trip.day == TODAY + dt.timedelta(days=1),
+            Trip.direction == "outbound",
+        )
+    ).one()
+    assert thursday.latest_dropoff.astimezone(SETTINGS.tz).time() == dt.time(7, 30)
+    (entry,) = audit(session)
+    assert entry.action == "need.office_edited" and entry.actor_id == office.id
+    (message,) = messages(session)
+    assert message.idempotency_key.startswith(f"need:{need.id}:office:edited:")
+
+
+def test_an_office_edit_is_held_to_the_riders_rules_and_to_the_row_version(
+    session, need, office
+) -> None:  # type: ignore[no-untyped-def]
+    seen = need.row_version
+    act(session, "pause_day", need, office, TODAY + dt.timedelta(days=1))
+    with pytest.raises(Conflict):
+        rider_office.edit_need(
+            session, need.rider_id, need.id, seen, _input(need), office.id, SETTINGS
+        )
+    with session.begin_nested(), pytest.raises(ValidationError):  # dates need dates, as on her page
+        rider_office.edit_need(
+            session,
+            need.rider_id,
+            need.id,
+            need.row_version,
+            _input(need, schedule_kind=ScheduleKind.DATES),
+            office.id,
+            SETTINGS,
+        )
+    act(session, "cancel_need", need, office)
+    with pytest.raises(ValidationError):  # a cancelled need cannot be changed
+        rider_office.edit_need(
+            session, need.rider_id, need.id, need.row_version, _input(need), office.id, SETTINGS
+        )
+
+
+def test_an_office_edit_of_a_pending_need_leaves_it_for_the_intake_decision(
+    session, need, office
+) -> None:  # type: ignore[no-untyped-def]
+    need.status = NeedStatus.PENDING
+    need.decision = NeedDecision.CHANGE_REQUESTED
+    session.flush()
+    rider_office.edit_need(
+        session, need.rider_id, need.id, need.row_version, _input(need), office.id, SETTINGS
+    )
+    assert need.status == NeedStatus.PENDING and need.decision is None  # in the queue again

@@ -155,3 +155,100 @@ def test_erasure_is_one_transaction(coordinator_client, session, need, monkeypat
     rider = session.get(Rider, rider_id)
     assert rider.erased_at is None and rider.phone == phone and rider.token_hash is not None
     assert session.get(type(need), need.id).status == NeedStatus.ACTIVE
+
+
+@pytest.fixture()
+def gazetteer_need(session, gazetteer):  # type: ignore[no-untyped-def]
+    rider = make_rider(session, first_name="Amal", locale="ar", home_place=gazetteer["village"])
+    need = make_need(
+        session,
+        rider=rider,
+        origin=gazetteer["village"],
+        destination=gazetteer["employer"],
+        decision="accepted",
+    )
+    return need
+
+
+def edit_data(need, **over):  # type: ignore[no-untyped-def]
+    data = {
+        "row_version": str(need.row_version),
+        "destination_place": str(need.destination_id),
+        "purpose": "job",
+        "schedule_kind": "weekly",
+        "weekdays": ["0", "3"],
+        "arrive_by": "07:30",
+        "pick_up_after": "16:00",
+        "valid_from": "2026-06-10",
+        "seats_needed": "1",
+        "child_seats": "0",
+        "booster_seats": "0",
+    }
+    data.update(over)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def test_the_office_edits_a_need_with_the_public_form(
+    coordinator_client, session, gazetteer_need
+) -> None:  # type: ignore[no-untyped-def]
+    need = gazetteer_need
+    page = coordinator_client.get(url(need, "edit"))
+    assert page.status_code == 200
+    assert "Change the ride request of Amal" in page.text
+    assert f'name="row_version" type="hidden" value="{need.row_version}"' in page.text
+    assert 'value="08:00"' in page.text  # filled from the stored need
+    rider_page = coordinator_client.get(f"/coordinator/riders/{need.rider_id}").text
+    assert f'href="{url(need, "edit")}"' in rider_page
+
+    done = coordinator_client.post(url(need, "edit"), data=edit_data(need))
+    assert done.status_code == 303
+    session.expire_all()
+    assert need.arrive_by == dt.time(7, 30) and need.weekday_set == {0, 3}
+    assert need.status == NeedStatus.ACTIVE
+    (message,) = session.scalars(sa.select(OutboxMessage)).all()
+    assert message.locale == "ar" and "changed" not in message.body  # in Arabic
+
+
+def test_the_office_edit_refuses_what_the_public_form_refuses(
+    coordinator_client, session, gazetteer_need
+) -> None:  # type: ignore[no-untyped-def]
+    need = gazetteer_need
+    # No time at all: the public form's own message, next to its field.
+    response = coordinator_client.post(
+        url(need, "edit"), data=edit_data(need, arrive_by="", pick_up_after="")
+    )
+    assert response.status_code == 422
+    assert "Please give the time you must arrive, or when to pick you up, or both." in response.text
+    past = coordinator_client.post(
+        url(need, "edit"), data=edit_data(need, schedule_kind="dates", dates="01.06.2026")
+    )
+    assert past.status_code == 422 and "Please give only dates from today on." in past.text
+    session.expire_all()
+    assert need.arrive_by == dt.time(8, 0) and session.scalars(sa.select(OutboxMessage)).all() == []
+
+
+def test_a_stale_edit_is_refused_and_keeps_what_was_typed(
+    coordinator_client, session, gazetteer_need
+) -> None:  # type: ignore[no-untyped-def]
+    need = gazetteer_need
+    seen = str(need.row_version)
+    post(coordinator_client, need, "pause-day", day=THURSDAY.isoformat())  # a colleague's change
+    response = coordinator_client.post(
+        url(need, "edit"), data=edit_data(need, row_version=seen, arrive_by="06:15")
+    )
+    assert response.status_code == 409
+    assert "Someone else changed this ride request meanwhile." in response.text
+    assert 'value="06:15"' in response.text  # the typed entries stay
+    assert "Open the current version" in response.text
+    session.expire_all()
+    assert need.arrive_by == dt.time(8, 0)
+
+
+def test_a_cancelled_need_is_not_edited(coordinator_client, session, need) -> None:  # type: ignore[no-untyped-def]
+    post(coordinator_client, need, "cancel")
+    response = coordinator_client.get(url(need, "edit"))
+    assert response.status_code == 303
+    assert (
+        coordinator_client.get(f"/coordinator/riders/{need.rider_id}/needs/999999/edit").status_code
+        == 404
+    )
