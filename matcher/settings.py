@@ -25,6 +25,12 @@ class Settings:
     planner_workers: int = 1
     planner_solution_limit: int | None = None
     planner_queue: str = "local"
+    planner_heartbeat_limit_seconds: int = 120
+    """A running planner run whose heartbeat is older is marked failed (its worker is gone);
+    the executor beats several times a second while solving, so this only has to outlast
+    building the day's problem."""
+    planner_queue_limit_seconds: int = 900
+    """A queued run that no worker has started within this time is marked failed."""
     redis_url: str = "redis://127.0.0.1:6379/0"
     max_ride_factor: float = 1.5
     max_ride_extra_minutes: int = 15

@@ -16,9 +16,13 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Protocol
 
 import redis
+from sqlalchemy.exc import SQLAlchemyError
 
+from matcher.clock import utcnow
 from matcher.db import SessionFactory
+from matcher.db import session_scope
 from matcher.jobs.planner_runs import execute_run
+from matcher.planning.runs import expire_stale_runs
 from matcher.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -77,6 +81,19 @@ def make_queue(session_factory: SessionFactory, settings: Settings) -> PlannerQu
     return LocalPoolQueue(session_factory, settings)
 
 
+def end_dead_runs(session_factory: SessionFactory, settings: Settings) -> list[int]:
+    """End every day's runs whose heartbeat is too old, in a transaction of its own."""
+    try:
+        with session_scope(session_factory) as session:
+            ended = expire_stale_runs(session, settings, utcnow())
+    except SQLAlchemyError:
+        log.exception("planner runs: the check for dead runs failed")
+        return []
+    if ended:
+        log.warning("planner runs %s had stopped answering: marked failed", ended)
+    return ended
+
+
 def run_redis_worker(
     session_factory: SessionFactory,
     settings: Settings,
@@ -89,7 +106,10 @@ def run_redis_worker(
     """Pop run ids (BRPOP) and execute them until ``max_jobs`` are done (None: forever).
 
     Returns the number of runs executed. A malformed id is logged and skipped.
+    At start it ends the runs whose worker is gone (a worker killed mid-run
+    leaves its run ``running``; its heartbeat's age tells).
     """
+    end_dead_runs(session_factory, settings)
     client = redis.Redis.from_url(url)
     done = 0
     while max_jobs is None or done < max_jobs:

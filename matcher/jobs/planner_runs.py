@@ -14,7 +14,14 @@ the web stays responsive:
    success. A failure or a stop records ``failed`` / ``cancelled`` with a plain
    message instead and writes no plan: earlier versions stay as they were.
 
-Requesting, stopping and reading a run are services in ``matcher.planning.runs``.
+Every step beats (``PlanningRun.heartbeat_at``), and every write is conditional
+on the run still being ``running``: a run that went silent for too long (its
+database was away, say) may have been ended by ``expire_stale_runs`` meanwhile,
+and then the executor stops the search and writes nothing, neither a plan nor
+an outcome. When not even the outcome can be written, it is logged and the
+heartbeat's age ends the run later.
+
+Requesting, stopping, reading and expiring runs are services in ``matcher.planning.runs``.
 """
 
 from __future__ import annotations
@@ -27,19 +34,19 @@ from collections.abc import Callable
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.orm import Session
 
 import solver
 from matcher.audit import record_action
 from matcher.clock import utcnow
 from matcher.db import SessionFactory
 from matcher.demand.trips import generate_trips
-from matcher.errors import N_
-from matcher.errors import NotFound
 from matcher.models import DayPlan
 from matcher.models import PlanningRun
 from matcher.models import PlanningRunStatus
 from matcher.planning.problem import build_problem
 from matcher.planning.problem import store_solution
+from matcher.planning.runs import ACTIVE
 from matcher.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -53,6 +60,10 @@ GRACE_SECONDS = 60.0
 
 class RunCancelled(Exception):
     """The coordinator stopped the run."""
+
+
+class RunAbandoned(Exception):
+    """The run was ended from outside (its heartbeat was too old): write nothing more."""
 
 
 def _solve_child(problem: solver.Problem, params: solver.SolveParams, conn: Any, fn: Any) -> None:
@@ -69,16 +80,31 @@ def _solve_child(problem: solver.Problem, params: solver.SolveParams, conn: Any,
         conn.close()
 
 
-def _update(session_factory: SessionFactory, run_id: int, **values: Any) -> PlanningRun:
-    """Write to the run in a short transaction of its own; returns the (detached) run."""
-    with session_factory() as session:
-        run = session.get(PlanningRun, run_id)
-        if run is None:
-            raise NotFound(N_("This planner run does not exist."))
-        for name, value in values.items():
-            setattr(run, name, value)
-        session.commit()
-        return run
+def _beat(session_factory: SessionFactory, run_id: int, **values: Any) -> bool:
+    """Renew the heartbeat (and write ``values``) in a transaction of its own.
+
+    Only while the run is ``running``: False when it is not any more (ended from
+    outside). A database error is logged and counts as alive (the next beat
+    tries again; if none gets through, the heartbeat's age ends the run).
+    """
+    try:
+        with session_factory() as session:
+            result = session.execute(
+                sa.update(PlanningRun)
+                .where(PlanningRun.id == run_id, PlanningRun.status == PlanningRunStatus.RUNNING)
+                .values(heartbeat_at=utcnow(), **values)
+                .execution_options(synchronize_session=False)
+            )
+            session.commit()
+            return bool(getattr(result, "rowcount", 0))
+    except sa.exc.OperationalError as exc:  # e.g. SQLite busy, or the database away
+        log.warning("planner run %s: heartbeat not written (%s)", run_id, exc)
+        return True
+
+
+def _beat_or_abandon(session_factory: SessionFactory, run_id: int, **values: Any) -> None:
+    if not _beat(session_factory, run_id, **values):
+        raise RunAbandoned
 
 
 def _cancel_requested(session_factory: SessionFactory, run_id: int) -> bool:
@@ -185,7 +211,7 @@ def execute_run(
             )
             return
         run.status = PlanningRunStatus.RUNNING
-        run.started_at = utcnow()
+        run.started_at = run.heartbeat_at = utcnow()
         run.progress = {"phase": "preparing", "elapsed_seconds": 0.0}
         day, base_plan_id, actor_id = run.day, run.base_plan_id, run.requested_by_id
         session.commit()
@@ -193,8 +219,10 @@ def execute_run(
         with session_factory() as session:
             generate_trips(session, day, settings)
             session.commit()
+            _beat_or_abandon(session_factory, run_id)
             base = session.get(DayPlan, base_plan_id) if base_plan_id is not None else None
             pi = build_problem(session, day, settings, base_plan=base)
+        _beat_or_abandon(session_factory, run_id)
         requests = len(pi.problem.requests)
         params = solver.SolveParams(
             time_limit_seconds=float(settings.planner_time_limit_seconds),
@@ -204,36 +232,64 @@ def execute_run(
 
         def on_progress(values: dict[str, Any]) -> bool:
             progress = {"phase": "solving", "requests": requests, **values}
-            try:
-                _update(session_factory, run_id, progress=progress)
-            except sa.exc.OperationalError as exc:  # e.g. SQLite busy: progress is best effort
-                log.warning("planner run %s: progress not written (%s)", run_id, exc)
+            _beat_or_abandon(session_factory, run_id, progress=progress)  # progress: best effort
             return not _cancel_requested(session_factory, run_id)
 
         solution = solve_in_child(pi.problem, params, on_progress, solve_function)
+        progress = {
+            "phase": "done",
+            "requests": requests,
+            "served": len(solution.served_ids),
+            "best_objective": solution.objective.total,
+            "elapsed_seconds": round(solution.stats.wall_seconds, 2),
+        }
         with session_factory() as session:
-            run = session.get(PlanningRun, run_id)
-            assert run is not None
-            if run.cancel_requested:
-                raise RunCancelled
+            _claim_success(session, run_id, progress)
             base = session.get(DayPlan, base_plan_id) if base_plan_id is not None else None
             plan = store_solution(session, pi, solution, base_plan=base, actor_id=actor_id)
-            run.status = PlanningRunStatus.SUCCEEDED
-            run.result_plan_id = plan.id
-            run.finished_at = utcnow()
-            run.progress = {
-                "phase": "done",
-                "requests": requests,
-                "served": len(solution.served_ids),
-                "best_objective": solution.objective.total,
-                "elapsed_seconds": round(solution.stats.wall_seconds, 2),
-            }
+            session.execute(
+                sa.update(PlanningRun)
+                .where(PlanningRun.id == run_id)
+                .values(result_plan_id=plan.id)
+                .execution_options(synchronize_session=False)
+            )
             session.commit()
+    except RunAbandoned:
+        log.warning("planner run %s was ended while it worked (silent too long); stopped", run_id)
     except RunCancelled:
         _finish(session_factory, run_id, PlanningRunStatus.CANCELLED, "stopped by a coordinator")
     except Exception as exc:
         log.exception("planner run %s failed", run_id)
         _finish(session_factory, run_id, PlanningRunStatus.FAILED, _plain(exc))
+
+
+def _claim_success(session: Session, run_id: int, progress: dict[str, Any]) -> None:
+    """Mark the run succeeded first thing in the transaction that stores its plan.
+
+    The update is conditional (still running, no stop asked) and holds the run's
+    row until the commit, so a stop or an expiry cannot slip in between; when it
+    finds the run stopped or ended, nothing is stored.
+    """
+    now = utcnow()
+    result = session.execute(
+        sa.update(PlanningRun)
+        .where(
+            PlanningRun.id == run_id,
+            PlanningRun.status == PlanningRunStatus.RUNNING,
+            PlanningRun.cancel_requested.is_(False),
+        )
+        .values(
+            status=PlanningRunStatus.SUCCEEDED, finished_at=now, heartbeat_at=now, progress=progress
+        )
+        .execution_options(synchronize_session=False)
+    )
+    if getattr(result, "rowcount", 0):
+        return
+    session.rollback()
+    run = session.get(PlanningRun, run_id)
+    if run is not None and run.status == PlanningRunStatus.RUNNING:
+        raise RunCancelled
+    raise RunAbandoned
 
 
 def _plain(exc: Exception) -> str:
@@ -244,15 +300,37 @@ def _plain(exc: Exception) -> str:
 def _finish(
     session_factory: SessionFactory, run_id: int, status: PlanningRunStatus, error: str
 ) -> None:
-    with session_factory() as session:
-        run = session.get(PlanningRun, run_id)
-        if run is None:
-            return
-        run.status = status
-        run.error = error
-        run.finished_at = utcnow()
-        if run.started_at is None:
-            run.started_at = run.finished_at
-        run.progress = {**(run.progress or {}), "phase": str(status)}
-        record_action(session, None, f"planner.{status}", "planning_run", run_id, error=error)
-        session.commit()
+    """Record the outcome of a run that is still queued or running (else leave it alone).
+
+    When the database cannot take even this, log it: the run's heartbeat then
+    ages and ``expire_stale_runs`` ends it.
+    """
+    try:
+        with session_factory() as session:
+            run = session.get(PlanningRun, run_id)
+            if run is None or run.status not in ACTIVE:
+                return
+            now = utcnow()
+            result = session.execute(
+                sa.update(PlanningRun)
+                .where(PlanningRun.id == run_id, PlanningRun.status.in_(ACTIVE))
+                .values(
+                    status=status,
+                    error=error,
+                    finished_at=now,
+                    started_at=run.started_at or now,
+                    progress={**(run.progress or {}), "phase": str(status)},
+                )
+                .execution_options(synchronize_session=False)
+            )
+            if getattr(result, "rowcount", 0):
+                record_action(
+                    session, None, f"planner.{status}", "planning_run", run_id, error=error
+                )
+            session.commit()
+    except sa.exc.SQLAlchemyError:
+        log.exception(
+            "planner run %s: outcome %s not written; it ends once its heartbeat is too old",
+            run_id,
+            status,
+        )

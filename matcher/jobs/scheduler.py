@@ -126,7 +126,9 @@ def plan_day(
     try:
         with session_scope(session_factory) as session:
             trips.generate_trips(session, day, settings)
-            run_id = runs.request_run(session, day, coordinator_id=None).id
+            run_id = runs.request_run(
+                session, day, coordinator_id=None, settings=settings, now=now
+            ).id
         planner_runs.execute_run(session_factory, run_id, settings)
         with session_scope(session_factory) as session:
             run = session.get(PlanningRun, run_id)
@@ -161,6 +163,14 @@ def catch_up_day(settings: Settings, now: dt.datetime) -> dt.date:
     today = local_day(now, settings.tz)
     nightly = local_instant(today, parse_clock(settings.nightly_planning_time), settings.tz)
     return today + dt.timedelta(days=1) if now >= nightly else today
+
+
+def expire_stale_runs(session: Session, settings: Settings, now: dt.datetime) -> list[int]:
+    """End every day's planner runs whose worker is gone; the ids ended."""
+    ended = runs.expire_stale_runs(session, settings, now)
+    if ended:
+        log.warning("planner runs %s had stopped answering: marked failed", ended)
+    return ended
 
 
 def draft_missing(session: Session, settings: Settings, now: dt.datetime) -> dt.date | None:
@@ -224,6 +234,11 @@ def data_retention() -> None:
     _run("data-retention", _in_session(retention.apply_retention))
 
 
+def stale_planner_runs() -> None:
+    """End planner runs whose worker is gone (heartbeat too old), so no day stays blocked."""
+    _run("stale-planner-runs", _in_session(expire_stale_runs))
+
+
 def send_outbox() -> None:
     """Send due messages."""
     _run(
@@ -284,9 +299,12 @@ def build_scheduler(
             CronTrigger(day_of_week="sun", hour=3, minute=30, timezone=tz),
         ),
         ("send-outbox", send_outbox, IntervalTrigger(minutes=1, timezone=tz)),
+        ("stale-planner-runs", stale_planner_runs, IntervalTrigger(minutes=1, timezone=tz)),
     ]
     for job_id, func, trigger in jobs:
         scheduler.add_job(func, trigger, id=job_id, name=job_id, replace_existing=True)
+    with session_scope(make_session_factory(engine)) as session:
+        expire_stale_runs(session, settings, now or utcnow())  # the start-up check, too
     with session_scope(make_session_factory(engine)) as session:
         missing = draft_missing(session, settings, now or utcnow())
     if missing is not None:

@@ -50,5 +50,6 @@ from matcher.models.plans import Stop as Stop
 from matcher.models.plans import StopKind as StopKind
 from matcher.models.runs import PlanningRun as PlanningRun
 from matcher.models.runs import PlanningRunStatus as PlanningRunStatus
+from matcher.models.runs import RunFailure as RunFailure
 from matcher.models.scheduler import SchedulerLock as SchedulerLock
 from matcher.models.scheduler import scheduler_jobs as scheduler_jobs

@@ -31,6 +31,17 @@ class PlanningRunStatus(StrEnum):
     CANCELLED = "cancelled"
 
 
+class RunFailure(StrEnum):
+    """A run ended from outside because its executor went silent (``PlanningRun.failure``)."""
+
+    STOPPED_ANSWERING = "stopped_answering"
+    """It was running; its heartbeat got older than the limit."""
+    NEVER_STARTED = "never_started"
+    """It stayed queued longer than the limit: no worker took it up."""
+    WORKER_GONE = "worker_gone"
+    """A coordinator stopped it and its worker was no longer answering: ended at once."""
+
+
 class PlanningRun(Base):
     """A request to plan a day, with live progress and its outcome."""
 
@@ -66,3 +77,13 @@ class PlanningRun(Base):
     """Elapsed seconds, requests served so far, best cost: whatever the page shows."""
     error: Mapped[str | None] = mapped_column(sa.Text)
     """What went wrong, in words a coordinator can read."""
+    heartbeat_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    """When the executor last showed it was alive (set at start, at each step, with progress).
+
+    A running run whose heartbeat is older than ``Settings.planner_heartbeat_limit_seconds``
+    has lost its worker (killed, or its database went away) and is marked failed.
+    """
+    failure: Mapped[RunFailure | None] = mapped_column(
+        enum_type(RunFailure, "planning_run_failure")
+    )
+    """Why the run ended without a plan when nobody could say it in ``error``: it went silent."""

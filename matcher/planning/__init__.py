@@ -2,7 +2,7 @@
 
 Public modules (``from matcher.planning import runs``):
 
-- ``runs``: planner runs as the web sees them: request one, stop one, read its progress.
+- ``runs``: planner runs as the web sees them: request, stop, progress, end dead ones.
 - ``problem``: the day's ``solver.Problem`` from the database, and the solution written back.
 - ``planning_input``: the problem together with the maps back to database rows.
 - ``routes``: stored routes <-> solver routes.

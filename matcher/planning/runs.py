@@ -1,9 +1,20 @@
-"""Planner runs as the web sees them: request one, stop one, read its progress.
+"""Planner runs as the web sees them: request one, stop one, read its progress, end dead ones.
 
 ``request_run`` only records a queued ``PlanningRun`` (the view commits and
 hands the id to a ``PlannerQueue``); the job that executes it, with short
 transactions of its own, is ``matcher.jobs.planner_runs.execute_run``. These
 functions flush and never commit: the caller's unit of work decides.
+
+A run can lose its worker (the process killed, the database gone while it
+worked, so not even its failure could be written). The executor therefore
+beats: ``PlanningRun.heartbeat_at`` is renewed at every step and with every
+progress write. ``expire_stale_runs`` ends a run whose heartbeat is older than
+``Settings.planner_heartbeat_limit_seconds`` (or that stayed queued longer
+than ``planner_queue_limit_seconds``); the day page, the progress poll, a new
+request for the day, the scheduler and start-up call it, so no day stays
+blocked. Ending a run only changes its own row: plan versions are never
+touched, and the executor writes nothing more once its run is no longer
+``running`` (every write of its is conditional on that).
 """
 
 from __future__ import annotations
@@ -15,6 +26,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from matcher.audit import record_action
+from matcher.clock import BERLIN
 from matcher.clock import utcnow
 from matcher.errors import N_
 from matcher.errors import Conflict
@@ -23,6 +35,8 @@ from matcher.models import DayPlan
 from matcher.models import PlanningRun
 from matcher.models import PlanningRunStatus
 from matcher.models import PlanStatus
+from matcher.models import RunFailure
+from matcher.settings import Settings
 
 ACTIVE = (PlanningRunStatus.QUEUED, PlanningRunStatus.RUNNING)
 
@@ -30,6 +44,21 @@ FAILED_MESSAGE = N_(
     "The planner could not finish: {error} The earlier versions of the plan are unchanged."
 )
 CANCELLED_MESSAGE = N_("The planner was stopped. The earlier versions of the plan are unchanged.")
+FAILURE_MESSAGES = {
+    RunFailure.STOPPED_ANSWERING: N_("The planner stopped answering at {time}."),
+    RunFailure.NEVER_STARTED: N_("No planner took up the run requested at {time}."),
+    RunFailure.WORKER_GONE: N_("The planner was stopped; it had stopped answering at {time}."),
+}
+"""What happened to a run ended from outside; ``{time}`` is the last sign of life (local)."""
+PUBLISHED_UNCHANGED = N_("The published plan is unchanged.")
+APPROVED_UNCHANGED = N_("The approved plan is unchanged.")
+EARLIER_UNCHANGED = N_("The earlier versions of the plan are unchanged.")
+START_AGAIN = N_("You can start a new run.")
+
+SILENT_WORKER = dt.timedelta(seconds=10)
+"""A stop ends a running run at once when it has not beaten for this long: while it
+solves it beats several times a second, so its worker is gone (or stuck); if it is not,
+its next beat finds the run ended and it stops without writing anything."""
 
 
 @dataclass(frozen=True)
@@ -37,8 +66,9 @@ class RunStatus:
     """What the progress endpoint shows.
 
     ``message`` is a plain English template (``N_``) with ``message_params`` for
-    a failed or cancelled run, else None. ``finished`` is True once the run
-    succeeded, failed or was cancelled.
+    a failed or cancelled run, else None; ``followups`` are further sentences
+    (templates without parameters) to show after it. ``finished`` is True once
+    the run succeeded, failed or was cancelled.
     """
 
     run_id: int
@@ -52,6 +82,7 @@ class RunStatus:
     message: str | None
     message_params: dict[str, object]
     finished: bool
+    followups: tuple[str, ...] = ()
 
 
 def base_plan_for(session: Session, day: dt.date) -> DayPlan | None:
@@ -64,8 +95,20 @@ def base_plan_for(session: Session, day: dt.date) -> DayPlan | None:
     )
 
 
-def request_run(session: Session, day: dt.date, *, coordinator_id: int | None) -> PlanningRun:
-    """Queue a planner run for ``day`` from the newest plan version; Conflict if one is active."""
+def request_run(
+    session: Session,
+    day: dt.date,
+    *,
+    coordinator_id: int | None,
+    settings: Settings,
+    now: dt.datetime | None = None,
+) -> PlanningRun:
+    """Queue a planner run for ``day`` from the newest plan version; Conflict if one is active.
+
+    A run of the day whose worker is gone is ended first (``expire_stale_runs``),
+    so it cannot block the day.
+    """
+    expire_stale_runs(session, settings, now or utcnow(), day=day)
     active = session.scalar(
         sa.select(PlanningRun).where(PlanningRun.day == day, PlanningRun.status.in_(ACTIVE))
     )
@@ -88,30 +131,156 @@ def request_run(session: Session, day: dt.date, *, coordinator_id: int | None) -
     return run
 
 
-def cancel_run(session: Session, run_id: int) -> PlanningRun:
-    """Ask a queued or running run to stop (a queued one is cancelled at once)."""
+def cancel_run(session: Session, run_id: int, now: dt.datetime | None = None) -> PlanningRun:
+    """Stop a queued or running run.
+
+    A queued run is cancelled at once, and so is a running one whose worker has
+    gone silent (no heartbeat for ``SILENT_WORKER``); a live one is asked to stop
+    (``cancel_requested``) and ends itself within a second.
+    """
+    now = now or utcnow()
     run = session.get(PlanningRun, run_id)
     if run is None:
         raise NotFound(N_("This planner run does not exist."))
     if run.status == PlanningRunStatus.QUEUED:
         run.status = PlanningRunStatus.CANCELLED
-        run.finished_at = utcnow()
+        run.finished_at = now
         run.error = "stopped before it started"
     elif run.status == PlanningRunStatus.RUNNING:
         run.cancel_requested = True
+        session.flush()
+        silent = last_sign_of_life(run) < now - SILENT_WORKER
+        if silent and _end_silent_run(
+            session,
+            run,
+            PlanningRunStatus.CANCELLED,
+            RunFailure.WORKER_GONE,
+            now - SILENT_WORKER,
+            now,
+        ):
+            record_action(session, None, "planner.cancelled", "planning_run", run.id)
     session.flush()
     return run
 
 
-def run_status(session: Session, run_id: int) -> RunStatus:
-    """The run's state and progress; NotFound for an unknown id."""
+def last_sign_of_life(run: PlanningRun) -> dt.datetime:
+    """When the run last showed it was alive: its heartbeat, else its start, else its request."""
+    return run.heartbeat_at or run.started_at or run.created_at
+
+
+def expire_stale_runs(
+    session: Session, settings: Settings, now: dt.datetime, *, day: dt.date | None = None
+) -> list[int]:
+    """End the runs (of ``day``, or every day) whose worker is gone; returns their ids.
+
+    Failed are: a running run whose last sign of life is older than
+    ``planner_heartbeat_limit_seconds``, and a queued run that no worker took up
+    within ``planner_queue_limit_seconds``. Each is ended by a conditional
+    update, so a run that beat in the meantime is left alone. Plans are not touched.
+    """
+    limits = {
+        PlanningRunStatus.RUNNING: now
+        - dt.timedelta(seconds=settings.planner_heartbeat_limit_seconds),
+        PlanningRunStatus.QUEUED: now - dt.timedelta(seconds=settings.planner_queue_limit_seconds),
+    }
+    query = sa.select(PlanningRun).where(
+        sa.or_(
+            *(
+                sa.and_(PlanningRun.status == status, _sign_of_life_sql() < cutoff)
+                for status, cutoff in limits.items()
+            )
+        )
+    )
+    if day is not None:
+        query = query.where(PlanningRun.day == day)
+    ended: list[int] = []
+    for run in session.scalars(query.order_by(PlanningRun.id)).all():
+        failure = (
+            RunFailure.STOPPED_ANSWERING
+            if run.status == PlanningRunStatus.RUNNING
+            else RunFailure.NEVER_STARTED
+        )
+        cutoff = limits[run.status]
+        if _end_silent_run(session, run, PlanningRunStatus.FAILED, failure, cutoff, now):
+            record_action(session, None, "planner.failed", "planning_run", run.id, error=run.error)
+            ended.append(run.id)
+    session.flush()
+    return ended
+
+
+def _sign_of_life_sql() -> sa.ColumnElement[dt.datetime]:
+    return sa.func.coalesce(
+        PlanningRun.heartbeat_at, PlanningRun.started_at, PlanningRun.created_at
+    )
+
+
+def _end_silent_run(
+    session: Session,
+    run: PlanningRun,
+    status: PlanningRunStatus,
+    failure: RunFailure,
+    cutoff: dt.datetime,
+    now: dt.datetime,
+) -> bool:
+    """End ``run`` if it is still in the state it was read in and still silent since ``cutoff``."""
+    seen = run.status
+    last = last_sign_of_life(run)
+    error = f"{failure}: no sign of life since {last.isoformat(timespec='seconds')}."
+    result = session.execute(
+        sa.update(PlanningRun)
+        .where(
+            PlanningRun.id == run.id,
+            PlanningRun.status == seen,
+            _sign_of_life_sql() < cutoff,
+        )
+        .values(
+            status=status,
+            failure=failure,
+            error=error,
+            finished_at=max(now, run.started_at or now),
+            progress={**(run.progress or {}), "phase": str(status)},
+        )
+        .execution_options(synchronize_session=False)
+    )
+    session.refresh(run)
+    return bool(getattr(result, "rowcount", 0))
+
+
+def _unchanged_sentence(session: Session, day: dt.date) -> str | None:
+    """Which plan the coordinator can rely on: the published one, the approved one, drafts."""
+    statuses = set(
+        session.scalars(
+            sa.select(DayPlan.status).where(
+                DayPlan.day == day, DayPlan.status != PlanStatus.SUPERSEDED
+            )
+        )
+    )
+    if PlanStatus.PUBLISHED in statuses:
+        return PUBLISHED_UNCHANGED
+    if PlanStatus.APPROVED in statuses:
+        return APPROVED_UNCHANGED
+    return EARLIER_UNCHANGED if statuses else None
+
+
+def run_status(session: Session, run_id: int, tz: dt.tzinfo = BERLIN) -> RunStatus:
+    """The run's state and progress; NotFound for an unknown id.
+
+    Times in messages are local to ``tz`` (the district's, ``Settings.tz``).
+    """
     run = session.get(PlanningRun, run_id)
     if run is None:
         raise NotFound(N_("This planner run does not exist."))
     progress = run.progress or {}
     message: str | None = None
     params: dict[str, object] = {}
-    if run.status == PlanningRunStatus.FAILED:
+    followups: tuple[str, ...] = ()
+    if run.failure is not None and run.status not in ACTIVE:
+        when = run.created_at if run.failure == RunFailure.NEVER_STARTED else last_sign_of_life(run)
+        message = FAILURE_MESSAGES[run.failure]
+        params = {"time": when.astimezone(tz).strftime("%H:%M")}
+        unchanged = _unchanged_sentence(session, run.day)
+        followups = (*((unchanged,) if unchanged else ()), START_AGAIN)
+    elif run.status == PlanningRunStatus.FAILED:
         message, params = FAILED_MESSAGE, {"error": run.error or ""}
     elif run.status == PlanningRunStatus.CANCELLED:
         message = CANCELLED_MESSAGE
@@ -127,4 +296,5 @@ def run_status(session: Session, run_id: int) -> RunStatus:
         message=message,
         message_params=params,
         finished=run.status not in ACTIVE,
+        followups=followups,
     )

@@ -258,13 +258,14 @@ def join_names(ids: list[int], names: dict[int, str]) -> str:
 
 
 def run_message(status: Any) -> str:
-    """The translated message of a failed or stopped run."""
+    """The translated message of a failed or stopped run, with its follow-up sentences."""
     if not status.message:
         return ""
     try:
-        return _(status.message).format(**status.message_params)
+        text = _(status.message).format(**status.message_params)
     except (KeyError, IndexError, ValueError):
-        return str(status.message)
+        text = str(status.message)
+    return " ".join([text, *(_(sentence) for sentence in status.followups)])
 
 
 ACTOR_LABELS = {

@@ -12,7 +12,9 @@ from flask import url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
+from matcher.clock import utcnow
 from matcher.errors import MatcherError
+from matcher.models import PlanningRunStatus
 from matcher.planning import runs
 from matcher.queries import overview
 from matcher.queries.unserved import riders_to_call
@@ -21,9 +23,11 @@ from web.auth import current_account
 from web.coordinators.blueprint import bp
 from web.coordinators.forms import ButtonForm
 from web.coordinators.presenters import RUN_STATUS_LABELS
+from web.coordinators.presenters import run_message
 from web.coordinators.queue import planner_queue
 from web.db import get_session
 from web.errors import translate_domain_error
+from web.settings import current_settings
 
 
 @bp.get("/days/<isodate:day>")
@@ -31,6 +35,8 @@ from web.errors import translate_domain_error
 def day(day: dt.date) -> str:
     """The day's trips, its plan versions, the planner (start, watch, stop), riders to call."""
     session = get_session()
+    if runs.expire_stale_runs(session, current_settings(), utcnow(), day=day):
+        session.commit()  # a run whose worker is gone no longer blocks the day
     day_runs = overview.day_runs(session, day)
     active = next((r for r in day_runs if r.status in overview.ACTIVE_RUN_STATUSES), None)
     last = day_runs[0] if day_runs and day_runs[0] is not active else None
@@ -42,7 +48,7 @@ def day(day: dt.date) -> str:
         versions=overview.plan_versions(session, day),
         active_run=active,
         last_run=last,
-        last_status=runs.run_status(session, last.id) if last else None,
+        last_status=runs.run_status(session, last.id, current_settings().tz) if last else None,
         button_form=ButtonForm(),
     )
 
@@ -53,7 +59,9 @@ def start_run(day: dt.date) -> Response:
     """Queue a planner run; it starts once this request's transaction is committed."""
     session = get_session()
     try:
-        run = runs.request_run(session, day, coordinator_id=current_account().id)
+        run = runs.request_run(
+            session, day, coordinator_id=current_account().id, settings=current_settings()
+        )
     except MatcherError as error:
         session.rollback()
         flash(translate_domain_error(error), "error")
@@ -68,10 +76,14 @@ def start_run(day: dt.date) -> Response:
 @coordinator_required
 def run_progress(run_id: int) -> dict[str, Any]:
     """The run's progress as JSON, polled every second by planner-progress.js."""
-    status = runs.run_status(get_session(), run_id)
-    message = ""
-    if status.message:
-        message = _translate(status.message, status.message_params)
+    session = get_session()
+    status = runs.run_status(session, run_id, current_settings().tz)
+    if not status.finished and runs.expire_stale_runs(
+        session, current_settings(), utcnow(), day=status.day
+    ):
+        session.commit()  # its worker is gone: the page stops saying "running"
+        status = runs.run_status(session, run_id, current_settings().tz)
+    message = run_message(status)
     return {
         "run_id": status.run_id,
         "status": status.status,
@@ -100,12 +112,8 @@ def cancel_run(run_id: int) -> Response:
         flash(translate_domain_error(error), "error")
         return redirect(url_for(".dashboard"))
     session.commit()
-    flash(_("The planner is stopping. Earlier versions of the plan stay as they are."), "info")
+    if run.status == PlanningRunStatus.RUNNING:
+        flash(_("The planner is stopping. Earlier versions of the plan stay as they are."), "info")
+    else:
+        flash(_("The planner was stopped. Earlier versions of the plan stay as they are."), "info")
     return redirect(url_for(".day", day=run.day))
-
-
-def _translate(template: str, params: dict[str, object]) -> str:
-    try:
-        return _(template).format(**params)
-    except (KeyError, IndexError, ValueError):
-        return template

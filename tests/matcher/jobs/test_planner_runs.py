@@ -61,7 +61,7 @@ def queued_run(factory, with_plan: bool = False) -> tuple[int, int | None]:
             plan, _, _ = plan_day(session, actor_id=district.coordinator.id)
             approve_plan(session, plan.id, expected_row_version=plan.row_version, actor_id=None)
             plan_id = plan.id
-        run = request_run(session, DAY, coordinator_id=district.coordinator.id)
+        run = request_run(session, DAY, coordinator_id=district.coordinator.id, settings=SETTINGS)
         session.commit()
         return run.id, plan_id
 
@@ -134,13 +134,18 @@ def test_cancel_stops_the_child_and_writes_no_plan(factory, fakes):
 
 
 def test_second_active_run_for_a_day_is_refused(session, district):
-    first = request_run(session, DAY, coordinator_id=district.coordinator.id)
+    first = request_run(session, DAY, coordinator_id=district.coordinator.id, settings=SETTINGS)
     with pytest.raises(Conflict):
-        request_run(session, DAY, coordinator_id=district.coordinator.id)
-    request_run(session, DAY + dt.timedelta(days=1), coordinator_id=None)  # another day is fine
+        request_run(session, DAY, coordinator_id=district.coordinator.id, settings=SETTINGS)
+    request_run(
+        session, DAY + dt.timedelta(days=1), coordinator_id=None, settings=SETTINGS
+    )  # another day is fine
     cancel_run(session, first.id)  # a queued run is cancelled at once
     assert first.status == PlanningRunStatus.CANCELLED
-    assert request_run(session, DAY, coordinator_id=None).status == PlanningRunStatus.QUEUED
+    assert (
+        request_run(session, DAY, coordinator_id=None, settings=SETTINGS).status
+        == PlanningRunStatus.QUEUED
+    )
 
 
 def test_local_pool_queue_runs_the_job(factory):

@@ -20,7 +20,14 @@ from matcher.settings import Settings
 
 NOW = dt.datetime(2026, 6, 2, 7, 0, tzinfo=dt.UTC)
 TRANSPORTS = Transports(email=LogSmsGateway(), sms=LogSmsGateway())
-JOB_IDS = {"nightly-planning", "rider-reminders", "driver-answers", "data-retention", "send-outbox"}
+JOB_IDS = {
+    "nightly-planning",
+    "rider-reminders",
+    "driver-answers",
+    "data-retention",
+    "send-outbox",
+    "stale-planner-runs",
+}
 
 
 @pytest.fixture()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 
 import solver
@@ -21,4 +22,17 @@ def slow_solve(problem, params, progress=None):
         if progress is not None:
             progress(solver.Progress(time.monotonic() - t0, 1, 12345))
         time.sleep(0.1)
+    return solver.solve(problem, params, progress)
+
+
+def gated_solve(problem, params, progress=None, *, gate: str):
+    """Reports progress (objective 777) until the file ``gate`` exists, then really solves.
+
+    Lets a test change the world (take the database away) while a run is solving, then
+    let the run finish: bind ``gate`` with functools.partial (which pickles).
+    """
+    while not os.path.exists(gate):
+        if progress is not None:
+            progress(solver.Progress(0.1, 1, 777))
+        time.sleep(0.05)
     return solver.solve(problem, params, progress)

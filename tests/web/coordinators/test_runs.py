@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 import sqlalchemy as sa
 
+from matcher.clock import BERLIN
+from matcher.clock import utcnow
 from matcher.models import PlanningRun
 from matcher.models import PlanningRunStatus
+from matcher.models import PlanStatus
 from tests.factories import make_plan
 from tests.factories import make_run
+from web.coordinators.queue import STARTUP_CHECK_KEY
 
 DAY = dt.date(2026, 6, 2)
 
@@ -110,3 +115,90 @@ def test_re_run_from_the_plan_page_queues_a_run(
     run = session.scalars(sa.select(PlanningRun).where(PlanningRun.day == DAY)).one()
     assert run.base_plan_id == demo_day.plan.id
     assert queue.submitted == [run.id]
+
+
+# --- runs whose worker is gone (heartbeat too old) -------------------------------------------
+
+
+def dead_run(session, silent_for=dt.timedelta(minutes=8), **kw):  # type: ignore[no-untyped-def]
+    """A run left 'running' by a worker that died ``silent_for`` ago."""
+    kw.setdefault("day", DAY)
+    last_beat = utcnow() - silent_for
+    return make_run(
+        session,
+        status=PlanningRunStatus.RUNNING,
+        created_at=last_beat - dt.timedelta(seconds=30),
+        started_at=last_beat - dt.timedelta(seconds=20),
+        heartbeat_at=last_beat,
+        **kw,
+    )
+
+
+@pytest.fixture()
+def started(app):  # type: ignore[no-untyped-def]
+    """The app's start-up check has run already: the day page and its poll must do the work."""
+    app.extensions[STARTUP_CHECK_KEY] = True
+
+
+def berlin_clock(instant: dt.datetime) -> str:
+    return instant.astimezone(BERLIN).strftime("%H:%M")
+
+
+def test_the_day_page_ends_a_dead_run_and_says_what_happened(
+    coordinator_client, session, started
+) -> None:  # type: ignore[no-untyped-def]
+    approved = make_plan(session, day=DAY, status=PlanStatus.APPROVED, approved_at=utcnow())
+    run = dead_run(session)
+    page = coordinator_client.get(f"/coordinator/days/{DAY}").text
+    session.refresh(run)
+    assert run.status == PlanningRunStatus.FAILED
+    assert (
+        f"The planner stopped answering at {berlin_clock(run.heartbeat_at)}. "
+        "The approved plan is unchanged. You can start a new run." in page
+    )
+    assert f'action="/coordinator/days/{DAY}/plan"' in page  # the day can be planned again
+    assert f"/coordinator/runs/{run.id}/progress" not in page
+    session.refresh(approved)
+    assert approved.status == PlanStatus.APPROVED
+
+
+def test_the_progress_poll_of_a_dead_run_reports_it_finished(
+    coordinator_client, session, started
+) -> None:  # type: ignore[no-untyped-def]
+    run = dead_run(session)
+    coordinator_client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "de"
+    data = coordinator_client.get(f"/coordinator/runs/{run.id}/progress").json
+    assert data["finished"] is True and data["status"] == "failed"
+    assert berlin_clock(run.heartbeat_at) in data["message"]
+    assert "stopped answering" not in data["message"]  # in German
+
+
+def test_plan_this_day_is_not_refused_because_of_a_dead_run(
+    coordinator_client, session, queue, started
+) -> None:  # type: ignore[no-untyped-def]
+    run = dead_run(session)
+    coordinator_client.post(f"/coordinator/days/{DAY}/plan")
+    session.refresh(run)
+    assert run.status == PlanningRunStatus.FAILED
+    new = session.scalars(sa.select(PlanningRun).where(PlanningRun.id != run.id)).one()
+    assert queue.submitted == [new.id]
+
+
+def test_stop_ends_a_run_whose_worker_is_silent_at_once(
+    coordinator_client, session, started
+) -> None:  # type: ignore[no-untyped-def]
+    run = dead_run(session, silent_for=dt.timedelta(seconds=30))  # not yet beyond the limit
+    response = coordinator_client.post(f"/coordinator/runs/{run.id}/cancel", follow_redirects=True)
+    session.refresh(run)
+    assert run.status == PlanningRunStatus.CANCELLED
+    assert (
+        "The planner was stopped. Earlier versions of the plan stay as they are." in response.text
+    )
+    assert f"it had stopped answering at {berlin_clock(run.heartbeat_at)}" in response.text
+
+
+def test_start_up_ends_dead_runs_of_every_day(client, session) -> None:  # type: ignore[no-untyped-def]
+    other_day = dead_run(session, day=DAY + dt.timedelta(days=3))
+    client.get("/")  # the app's first request
+    session.refresh(other_day)
+    assert other_day.status == PlanningRunStatus.FAILED
