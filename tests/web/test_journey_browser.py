@@ -122,7 +122,9 @@ def no_sideways_scroll(page) -> None:  # type: ignore[no-untyped-def]
     assert width <= viewport, f"{page.url} scrolls sideways ({width} px > {viewport} px)"
 
 
-def volunteer_registers_and_is_approved(browser, site: Site) -> None:  # type: ignore[no-untyped-def]
+def volunteer_registers_and_is_approved(  # type: ignore[no-untyped-def]
+    browser, site: Site, village: str = "Clenze"
+) -> None:
     """Werner signs up on the public driver form; he may drive on Tuesdays 06:00-14:00."""
     context = browser.new_context(viewport=PHONE, locale="de-DE")
     page = context.new_page()
@@ -134,7 +136,7 @@ def volunteer_registers_and_is_approved(browser, site: Site) -> None:  # type: i
     page.fill("input[name=email]", DRIVER_EMAIL)
     page.fill("input[name=home_street]", "Kirchstraße")
     page.fill("input[name=home_number]", "2")
-    page.select_option("select[name=home_village]", label="Clenze")
+    page.select_option("select[name=home_village]", label=village)
     page.fill("input[name=seats]", "3")
     page.check("input[name='windows-0-weekdays'][value='1']")  # Tuesday
     page.fill("input[name='windows-0-start']", "06:00")
@@ -146,7 +148,9 @@ def volunteer_registers_and_is_approved(browser, site: Site) -> None:  # type: i
     context.close()
 
 
-def rider_registers_in_arabic(browser, site: Site, *, town: str | None) -> str:  # type: ignore[no-untyped-def]
+def rider_registers_in_arabic(  # type: ignore[no-untyped-def]
+    browser, site: Site, *, town: str | None, street: str = "Lange Straße"
+) -> str:
     """Amal registers on her phone in Arabic: the course in Lüchow, Tuesdays, arrive by 08:30.
 
     With ``town`` her destination is a typed address in that town instead of the
@@ -161,7 +165,7 @@ def rider_registers_in_arabic(browser, site: Site, *, town: str | None) -> str: 
     page.fill("input[name=first_name]", "Amal")
     page.fill("input[name=phone]", RIDER_PHONE)
     page.select_option("select[name=home_village]", label="Clenze")
-    page.fill("input[name=home_street]", "Lange Straße")
+    page.fill("input[name=home_street]", street)
     page.fill("input[name=home_number]", "7")
     page.check("input[name=purpose][value=course]")
     if town is None:
@@ -254,7 +258,7 @@ def office_plans_approves_and_publishes(page, site: Site) -> None:  # type: igno
     page.wait_for_selector("text=Riders whose rides changed")
 
 
-def driver_confirms(browser, site: Site) -> None:  # type: ignore[no-untyped-def]
+def driver_logs_in(browser, site: Site):  # type: ignore[no-untyped-def]
     context = browser.new_context(viewport=PHONE, locale="de-DE", is_mobile=True)
     page = context.new_page()
     page.set_default_timeout(15_000)
@@ -263,6 +267,11 @@ def driver_confirms(browser, site: Site) -> None:  # type: ignore[no-untyped-def
     page.fill("input[name=pw-password]", DRIVER_PASSWORD)
     page.locator("form", has=page.locator("input[name=pw-password]")).locator("button").click()
     page.wait_for_load_state()
+    return context, page
+
+
+def driver_confirms(browser, site: Site) -> None:  # type: ignore[no-untyped-def]
+    context, page = driver_logs_in(browser, site)
     day = page.locator("section", has_text="Amal").filter(has=page.locator("button[value=confirm]"))
     assert day.count() >= 1, "the published route with Amal is on Werner's schedule"
     shot(page, "5-driver-360")
@@ -344,3 +353,48 @@ def test_a_declined_newcomer_reads_the_reason_in_arabic(district, browser) -> No
     messages = site.outbox_to(RIDER_E164)
     declined = [m for m in messages if "Dienstags" in m.body]
     assert len(declined) == 1 and declined[0].locale == "ar" and ARABIC.search(declined[0].body)
+
+
+HOSTILE = 'Weg <img src="/static/pwned.png" onerror="window.pwned=1">'
+"""A street as an attacker would type it: as HTML it would fetch a URL and run a handler."""
+
+
+def test_a_hostile_street_stays_text_on_every_map(district, browser) -> None:  # type: ignore[no-untyped-def]
+    site = district
+    fetched: list[str] = []
+    # He lives in another village, so her stops are not hidden under his start on the map.
+    volunteer_registers_and_is_approved(browser, site, village="Lüchow (Wendland)")
+    rider_registers_in_arabic(browser, site, town=None, street=HOSTILE)
+    context, office = office_logs_in(browser)
+    office.on("request", lambda r: fetched.append(r.url) if "pwned" in r.url else None)
+    log_in_to_office(office, site)
+    office_approves_the_driver(office)
+    office_decides(office, "accept")
+    office_plans_approves_and_publishes(office, site)
+    office.click("text=Back to the plan")
+    office.wait_for_selector("#plan-map path.leaflet-interactive", state="attached")
+    tooltip = office.locator(".leaflet-tooltip", has_text="<img")
+    for stop in office.locator("#plan-map path.leaflet-interactive").all():
+        stop.hover(force=True)
+        if tooltip.count():
+            break
+    assert tooltip.count() == 1, "the rider's street shows in a tooltip on the plan map"
+    assert office.locator("#plan-map img:not(.leaflet-tile)").count() == 0
+    assert office.evaluate("window.pwned === undefined")
+    context.close()
+
+    context, page = driver_logs_in(browser, site)
+    page.on("request", lambda r: fetched.append(r.url) if "pwned" in r.url else None)
+    markers = page.locator(".route-map .leaflet-marker-icon")
+    assert markers.count() > 0
+    popup = page.locator(".leaflet-popup-content", has_text="<img")
+    for marker in markers.all():
+        marker.click(force=True)
+        if popup.count():
+            break
+    assert popup.count() == 1, "the rider's street shows in the stop's popup on the driver's map"
+    assert popup.locator("img").count() == 0
+    assert page.evaluate("window.pwned === undefined")
+    shot(page, "7-hostile-street-driver-360")
+    context.close()
+    assert fetched == [], f"text typed by a rider made a browser fetch {fetched}"

@@ -1,11 +1,17 @@
 // The driver's route maps: numbered stops in order, joined by a line. Without a tile server
 // the stops are drawn on a plain background; without Leaflet or data the map is hidden and
-// the list of stops above stays the schedule. Also wires the print button of the print view.
+// the list of stops above stays the schedule. Labels are set as text, never as HTML. Also wires the print button of the print view.
 (function () {
   "use strict";
   document.querySelectorAll("[data-print]").forEach(function (button) {
     button.addEventListener("click", function () { window.print(); });
   });
+  // Labels hold what people typed (streets, names): always text, never HTML.
+  function text(value) {
+    var span = document.createElement("span");
+    span.textContent = String(value);
+    return span;
+  }
   var maps = document.querySelectorAll(".route-map");
   maps.forEach(function (el) {
     var source = document.getElementById(el.getAttribute("data-source"));
@@ -37,12 +43,12 @@
     data.stops.forEach(function (stop) {
       var icon = L.divIcon({
         className: "stop-marker stop-marker-" + stop.kind,
-        html: String(stop.n),
+        html: text(stop.n),
         iconSize: [18 + 10 * stop.n.length, 28],
         iconAnchor: [9 + 5 * stop.n.length, 14]
       });
       L.marker([stop.lat, stop.lon], { icon: icon, title: stop.label, alt: stop.label })
-        .bindPopup(stop.label).addTo(map);
+        .bindPopup(text(stop.label)).addTo(map);
     });
     map.fitBounds(points, { padding: [28, 28], maxZoom: 15 });
   });

@@ -13,6 +13,13 @@
     return;
   }
   var data = JSON.parse(source.textContent);
+  // Labels hold what people typed (streets, names): always text, never HTML.
+  function text(value) {
+    var span = document.createElement("span");
+    span.textContent = String(value);
+    return span;
+  }
+
   // Same order as the .route-colour-N swatches in coordinator.css.
   var colours = ["#0b5cad", "#c2410c", "#15803d", "#7e22ce", "#b91c1c", "#0e7490", "#a16207", "#be185d"];
   var L = window.L;
@@ -31,13 +38,13 @@
     var colour = colours[route.colour % colours.length];
     if (route.points.length > 1) {
       L.polyline(route.points, { color: colour, weight: 4, opacity: 0.85 })
-        .bindTooltip(route.driver, { sticky: true })
+        .bindTooltip(text(route.driver), { sticky: true })
         .addTo(map);
     }
     route.stops.forEach(function (stop) {
       L.circleMarker([stop.lat, stop.lon], {
         radius: 6, color: colour, weight: 3, fillColor: "#ffffff", fillOpacity: 1
-      }).bindTooltip(stop.label).addTo(map);
+      }).bindTooltip(text(stop.label)).addTo(map);
       bounds.push([stop.lat, stop.lon]);
     });
   });
