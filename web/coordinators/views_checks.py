@@ -19,7 +19,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response
 
-from matcher.errors import MatcherError
 from matcher.models import Place
 from matcher.models import PlaceKind
 from matcher.models import Rider
@@ -29,12 +28,12 @@ from matcher.people.locations import Seen
 from web.auth import coordinator_required
 from web.auth import current_account
 from web.coordinators.blueprint import bp
+from web.coordinators.changes import commit_or_explain
 from web.coordinators.forms_checks import DuplicateDismissForm
 from web.coordinators.forms_checks import DuplicateMergeForm
 from web.coordinators.forms_checks import GazetteerPlaceForm
 from web.coordinators.forms_checks import PlacePointForm
 from web.db import get_session
-from web.errors import translate_domain_error
 from web.settings import today
 
 PLACE_KIND_LABELS = {
@@ -63,17 +62,8 @@ def _seen(value: str | None) -> float | None:
 
 
 def _run(action: Callable[[], object], done: str, back: str) -> Response:
-    """Run a check's action; commit and say so, or roll back and say why."""
-    session = get_session()
-    try:
-        action()
-    except MatcherError as error:
-        session.rollback()
-        flash(translate_domain_error(error), "error")
-    else:
-        session.commit()
-        flash(done, "success")
-    return redirect(back)
+    """Run a check's action and go back to ``back``."""
+    return commit_or_explain(action, done, redirect(back))
 
 
 def _expired(back: str) -> Response:

@@ -26,7 +26,6 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired
 
 from matcher.errors import MatcherError
-from matcher.errors import NotFound
 from matcher.models import ActorType
 from matcher.models import AuditEntry
 from matcher.models import Driver
@@ -43,6 +42,7 @@ from matcher.queries.driver_page import routes_needing_attention
 from web.auth import coordinator_required
 from web.auth import current_account
 from web.coordinators.blueprint import bp
+from web.coordinators.changes import commit_or_explain
 from web.coordinators.forms import VETTING_LABELS
 from web.coordinators.forms import VETTING_REASON_LABELS
 from web.coordinators.forms import DriverDecisionForm
@@ -183,20 +183,9 @@ def _row_version(form: DriverDecisionForm | DriverEditForm) -> int:
 
 
 def _act(driver_id: int, action: Callable[[], object], done: str) -> Response:
-    """Run one change; commit and say so, or roll back and say why (Post/Redirect/Get)."""
-    session = get_session()
-    try:
-        action()
-    except NotFound:
-        session.rollback()
-        abort(404)
-    except MatcherError as error:
-        session.rollback()
-        flash(translate_domain_error(error), "error")
-    else:
-        session.commit()
-        flash(done, "success")
-    return redirect(url_for(".driver", driver_id=driver_id))
+    """Run one change on the driver's page (a vanished driver is a 404)."""
+    back = redirect(url_for(".driver", driver_id=driver_id))
+    return commit_or_explain(action, done, back, missing_is_404=True)
 
 
 def _expired(driver_id: int) -> Response:

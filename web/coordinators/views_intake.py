@@ -13,15 +13,14 @@ from werkzeug.wrappers import Response
 
 from matcher.clock import utcnow
 from matcher.demand import intake
-from matcher.errors import MatcherError
 from web.auth import coordinator_required
 from web.auth import current_account
 from web.coordinators.blueprint import bp
+from web.coordinators.changes import commit_or_explain
 from web.coordinators.forms import DeclineForm
 from web.coordinators.forms import NeedDecisionForm
 from web.coordinators.forms import RequestChangeForm
 from web.db import get_session
-from web.errors import translate_domain_error
 from web.settings import current_settings
 
 
@@ -54,17 +53,8 @@ def _row_version(form: NeedDecisionForm) -> int:
 
 
 def _finish(action: Callable[[], object], done: str) -> Response:
-    """Run a decision; commit and say so, or roll back and say why (Post/Redirect/Get)."""
-    session = get_session()
-    try:
-        action()
-    except MatcherError as error:
-        session.rollback()
-        flash(translate_domain_error(error), "error")
-    else:
-        session.commit()
-        flash(done, "success")
-    return redirect(url_for(".intake_queue"))
+    """Run a decision and go back to the queue."""
+    return commit_or_explain(action, done, redirect(url_for(".intake_queue")))
 
 
 def _invalid() -> Response:

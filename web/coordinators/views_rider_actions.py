@@ -8,6 +8,7 @@ with the reason in a message; nothing is changed then.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 
 from flask import abort
@@ -16,10 +17,10 @@ from flask import redirect
 from flask import render_template
 from flask import url_for
 from flask_babel import gettext as _
+from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
 from matcher.errors import Conflict
-from matcher.errors import MatcherError
 from matcher.errors import NotFound
 from matcher.errors import ValidationError as DomainValidationError
 from matcher.models import NeedStatus
@@ -27,16 +28,17 @@ from matcher.models import TripStatus
 from matcher.people import registration
 from matcher.people import rider_office
 from matcher.queries.rider_page import office_rider_page
+from matcher.settings import Settings
 from web.auth import coordinator_required
 from web.auth import current_account
 from web.coordinators.blueprint import bp
+from web.coordinators.changes import commit_or_explain
 from web.coordinators.forms_riders import EraseRiderForm
 from web.coordinators.forms_riders import NeedActionForm
 from web.coordinators.forms_riders import NeedDayForm
 from web.coordinators.forms_riders import OfficeNeedForm
 from web.coordinators.forms_riders import row_version_of
 from web.db import get_session
-from web.errors import translate_domain_error
 from web.riders.choices import attach_error
 from web.riders.choices import fill_choices
 from web.riders.choices import fill_from_need
@@ -52,20 +54,8 @@ def _back(rider_id: int, need_id: int | None = None) -> Response:
 
 
 def _act(rider_id: int, need_id: int, action: Callable[[], object], done: str) -> Response:
-    """Run one change; commit and say so, or roll back and say why."""
-    session = get_session()
-    try:
-        action()
-    except NotFound:
-        session.rollback()
-        abort(404)
-    except MatcherError as error:
-        session.rollback()
-        flash(translate_domain_error(error), "error")
-    else:
-        session.commit()
-        flash(done, "success")
-    return _back(rider_id, need_id)
+    """Run one change on the rider's page (a vanished rider or need is a 404)."""
+    return commit_or_explain(action, done, _back(rider_id, need_id), missing_is_404=True)
 
 
 def _expired(rider_id: int, need_id: int) -> Response:
@@ -127,17 +117,24 @@ def edit_rider_need(rider_id: int, need_id: int) -> Response | tuple[str, int]:
     ), status
 
 
-@bp.post("/riders/<int:rider_id>/needs/<int:need_id>/pause")
-@coordinator_required
-def pause_rider_need(rider_id: int, need_id: int) -> Response:
-    """Pause an active need until resumed; the rider is told."""
+StatusChange = Callable[[Session, int, int, int, int, Settings], object]
+"""A ``rider_office`` change of a need's status.
+
+Called as (session, rider id, need id, row version, coordinator id, settings).
+"""
+DayChange = Callable[[Session, int, int, int, dt.date, int, Settings], object]
+"""Change one day of a need, called as ``StatusChange`` with the day after the row version."""
+
+
+def _change_status(rider_id: int, need_id: int, change: StatusChange, done: str) -> Response:
+    """Check the form, then run ``change`` for the signed-in coordinator."""
     form = NeedActionForm()
     if not form.validate_on_submit():
         return _expired(rider_id, need_id)
     return _act(
         rider_id,
         need_id,
-        lambda: rider_office.pause_need(
+        lambda: change(
             get_session(),
             rider_id,
             need_id,
@@ -145,6 +142,42 @@ def pause_rider_need(rider_id: int, need_id: int) -> Response:
             current_account().id,
             current_settings(),
         ),
+        done,
+    )
+
+
+def _change_day(
+    rider_id: int, need_id: int, change: DayChange, done: Callable[[str], str]
+) -> Response:
+    """Check the form, then run ``change`` on its day; ``done`` says so for the shown day."""
+    form = NeedDayForm()
+    if not form.validate_on_submit():
+        return _expired(rider_id, need_id)
+    day = form.day.data
+    return _act(
+        rider_id,
+        need_id,
+        lambda: change(
+            get_session(),
+            rider_id,
+            need_id,
+            row_version_of(form),
+            day,
+            current_account().id,
+            current_settings(),
+        ),
+        done(day.strftime("%d.%m.%Y")),
+    )
+
+
+@bp.post("/riders/<int:rider_id>/needs/<int:need_id>/pause")
+@coordinator_required
+def pause_rider_need(rider_id: int, need_id: int) -> Response:
+    """Pause an active need until resumed; the rider is told."""
+    return _change_status(
+        rider_id,
+        need_id,
+        rider_office.pause_need,
         _("Paused: no rides until you resume it. The rider is told."),
     )
 
@@ -153,20 +186,10 @@ def pause_rider_need(rider_id: int, need_id: int) -> Response:
 @coordinator_required
 def resume_rider_need(rider_id: int, need_id: int) -> Response:
     """Resume a paused need; its trips of the coming days are made; the rider is told."""
-    form = NeedActionForm()
-    if not form.validate_on_submit():
-        return _expired(rider_id, need_id)
-    return _act(
+    return _change_status(
         rider_id,
         need_id,
-        lambda: rider_office.resume_need(
-            get_session(),
-            rider_id,
-            need_id,
-            row_version_of(form),
-            current_account().id,
-            current_settings(),
-        ),
+        rider_office.resume_need,
         _("Resumed: the rides are planned again. The rider is told."),
     )
 
@@ -175,20 +198,10 @@ def resume_rider_need(rider_id: int, need_id: int) -> Response:
 @coordinator_required
 def cancel_rider_need(rider_id: int, need_id: int) -> Response:
     """End a need for good; the rider is told."""
-    form = NeedActionForm()
-    if not form.validate_on_submit():
-        return _expired(rider_id, need_id)
-    return _act(
+    return _change_status(
         rider_id,
         need_id,
-        lambda: rider_office.cancel_need(
-            get_session(),
-            rider_id,
-            need_id,
-            row_version_of(form),
-            current_account().id,
-            current_settings(),
-        ),
+        rider_office.cancel_need,
         _("The ride request is cancelled. The rider is told."),
     )
 
@@ -197,23 +210,11 @@ def cancel_rider_need(rider_id: int, need_id: int) -> Response:
 @coordinator_required
 def pause_rider_day(rider_id: int, need_id: int) -> Response:
     """No ride on one day (the personal page's pause); the rider is told."""
-    form = NeedDayForm()
-    if not form.validate_on_submit():
-        return _expired(rider_id, need_id)
-    day = form.day.data
-    return _act(
+    return _change_day(
         rider_id,
         need_id,
-        lambda: rider_office.pause_day(
-            get_session(),
-            rider_id,
-            need_id,
-            row_version_of(form),
-            day,
-            current_account().id,
-            current_settings(),
-        ),
-        _("Done: no ride on %(day)s. The rider is told.", day=day.strftime("%d.%m.%Y")),
+        rider_office.pause_day,
+        lambda day: _("Done: no ride on %(day)s. The rider is told.", day=day),
     )
 
 
@@ -221,23 +222,11 @@ def pause_rider_day(rider_id: int, need_id: int) -> Response:
 @coordinator_required
 def resume_rider_day(rider_id: int, need_id: int) -> Response:
     """Undo a paused day; the rider is told."""
-    form = NeedDayForm()
-    if not form.validate_on_submit():
-        return _expired(rider_id, need_id)
-    day = form.day.data
-    return _act(
+    return _change_day(
         rider_id,
         need_id,
-        lambda: rider_office.resume_day(
-            get_session(),
-            rider_id,
-            need_id,
-            row_version_of(form),
-            day,
-            current_account().id,
-            current_settings(),
-        ),
-        _("The ride on %(day)s is planned again. The rider is told.", day=day.strftime("%d.%m.%Y")),
+        rider_office.resume_day,
+        lambda day: _("The ride on %(day)s is planned again. The rider is told.", day=day),
     )
 
 
