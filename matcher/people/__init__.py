@@ -10,6 +10,7 @@ Public modules (``from matcher.people import registration``):
 - ``places``: the places people type in forms (their home, a destination not in the gazetteer).
 - ``phones``: phone numbers as people type them, to E.164 and back for display.
 - ``erasure``: data retention and erasure of a person's data.
+- ``traces``: copies of a person's data in other rows (mails, audit, cache), blanked on erasure.
 - ``locations``: the office fixes a flagged address (a point on the map or a gazetteer place).
 - ``duplicates``: a possible duplicate merged into one rider or dismissed.
 - ``place_office``: the office's gazetteer: add, edit and merge places, opening hours.
@@ -25,6 +26,7 @@ __all__ = [
     "places",
     "phones",
     "erasure",
+    "traces",
     "locations",
     "duplicates",
     "place_office",

@@ -5,7 +5,8 @@ anonymous statistics); what identifies a person is blanked and ``erased_at``
 set. A rider or driver counts as inactive when their last activity (or, if
 never recorded, their last update) and their last ride are both older than
 ``retention_months``. Sent or failed outbox messages older than
-``outbox_retention_days`` are deleted (their bodies name people).
+``outbox_retention_days`` are deleted (their bodies name people); copies of an
+erased person's data in other rows are blanked by :mod:`matcher.people.traces`.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from matcher.models import Rider
 from matcher.models import Route
 from matcher.models import Trip
 from matcher.people import registration
+from matcher.people import traces
 from matcher.settings import Settings
 
 
@@ -83,16 +85,20 @@ def _blur_place(place: Place) -> None:
 
 def erase_driver(session: Session, driver: Driver, now: dt.datetime) -> None:
     """Blank what identifies ``driver``; routes keep their kilometres and times."""
+    home = driver.home_place
+    his_traces = traces.of_driver(
+        driver, home if home is not None and home.kind == PlaceKind.ADDRESS else None
+    )
     driver.erased_at = now
     driver.first_name = driver.last_name = driver.phone = driver.email = None
     driver.car_description = driver.password_hash = driver.calendar_token_hash = None
-    home = driver.home_place
     driver.home_place_id = None
     if home is not None and home.kind == PlaceKind.ADDRESS:
         _blur_place(home)
     driver.languages = []
     driver.active = False
     session.execute(sa.delete(DriverLoginToken).where(DriverLoginToken.driver_id == driver.id))
+    traces.scrub(session, his_traces)
     _audit(session, "driver.erase", "driver", driver.id, now)
 
 
@@ -118,12 +124,6 @@ def apply_retention(session: Session, settings: Settings, now: dt.datetime) -> R
     for rider in riders:
         # The same erasure as a rider's own request; the audit says it was retention.
         registration.erase_rider(session, rider.id, today=local_day(now, settings.tz))
-        session.execute(
-            sa.update(Trip)
-            .where(Trip.rider_id == rider.id)
-            .values(note=None, unserved_details=None)
-            .execution_options(synchronize_session=False)
-        )
         _audit(session, "rider.erase", "rider", rider.id, now)
     for driver in drivers:
         erase_driver(session, driver, now)

@@ -43,7 +43,9 @@ from matcher.models import PlaceKind
 from matcher.models import RideNeed
 from matcher.models import Rider
 from matcher.models import ScheduleKind
+from matcher.models import Trip
 from matcher.notifications.accounts import welcome_rider
+from matcher.people import traces
 from matcher.people.drivers import DriverRegistered as DriverRegistered
 from matcher.people.drivers import DriverRegistration as DriverRegistration
 from matcher.people.drivers import ExceptionInput as ExceptionInput
@@ -376,31 +378,40 @@ def erase_rider(
     rider = session.get(Rider, rider_id)
     if rider is None or rider.erased_at is not None:
         raise NotFound(N_("This registration does not exist."))
+    personal_places = {rider.home_place} if rider.home_place else set()
+    for need in rider.needs:
+        personal_places.update(
+            p for p in (need.origin, need.destination, need.via) if p and p.key is None
+        )
+    addresses = [p for p in personal_places if p.kind == PlaceKind.ADDRESS]
+    her_traces = traces.of_rider(rider, addresses)
     rider.erased_at = utcnow()
     rider.first_name = rider.phone = rider.email = rider.note = None
     rider.token_hash = None
     rider.languages = []
     rider.mobility_needs = []
     rider.possible_duplicate_of_id = None
-    personal_places = {rider.home_place} if rider.home_place else set()
     for need in rider.needs:
-        need.note = None
+        need.note = need.decision_note = None
         if need.status != NeedStatus.CANCELLED:
             need.status = NeedStatus.CANCELLED
-        personal_places.update(
-            p for p in (need.origin, need.destination, need.via) if p and p.key is None
-        )
     session.flush()
     for need in rider.needs:
         release_trips(session, need.id, today or dt.date.min)
-    for place in personal_places:
-        if place.kind == PlaceKind.ADDRESS:
-            _anonymise_place(place)
+    for place in addresses:
+        _anonymise_place(place)
+    session.execute(
+        sa.update(Trip)
+        .where(Trip.rider_id == rider.id)
+        .values(note=None, unserved_details=None)
+        .execution_options(synchronize_session=False)
+    )
     session.execute(
         sa.delete(OutboxMessage).where(
             OutboxMessage.related_type == "rider", OutboxMessage.related_id == rider.id
         )
     )
+    traces.scrub(session, her_traces)
     if coordinator_id is None:
         audit_log.record(
             session,
