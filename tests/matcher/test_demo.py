@@ -160,3 +160,19 @@ def test_deterministic_across_fresh_databases(test_databases: TestDatabase) -> N
     assert sum(len(rows) for rows in first.values()) > 500
     other = _load_fresh(test_databases, seed=12)
     assert other["riders"] != first["riders"]
+
+
+def test_more_people_make_a_bigger_district(session: Session, demo: Any) -> None:
+    """Another seed adds a set of drivers, riders and needs as large as the demo's own."""
+    from matcher.demo import add_people
+
+    before = {m: session.scalar(sa.select(sa.func.count()).select_from(m)) for m in _PEOPLE}
+    added = add_people(session, 2027, today=TODAY)
+    after = {m: session.scalar(sa.select(sa.func.count()).select_from(m)) for m in _PEOPLE}
+    assert added == before[RideNeed]
+    assert {m: after[m] - before[m] for m in _PEOPLE} == before
+    emails = list(session.scalars(sa.select(Driver.email)))
+    assert len(emails) == len(set(emails))
+
+
+_PEOPLE = (Driver, Rider, RideNeed)
