@@ -1,9 +1,10 @@
 """Who is logged in: coordinators (password) and drivers (magic link or password), via Flask-Login.
 
-One login manager serves both kinds of account; the session stores ``"coordinator:<id>"`` or
-``"driver:<id>"`` so an id of one kind can never be mistaken for the other. Riders have no
-account: their personal link is their key. The account is read again on every request, so a
-deactivated account or a changed role takes effect on the very next click.
+One login manager serves both kinds of account; the session stores ``"coordinator:<id>:<v>"`` or
+``"driver:<id>:<v>"`` so an id of one kind can never be mistaken for the other, and ``<v>``, the
+account's session version, so a logout ends every copy of the session (matcher/people/sessions.py).
+Riders have no account: their personal link is their key. The account is read again on every
+request, so a deactivated account or a changed role takes effect on the very next click.
 
 Office roles are enforced in one place, ``coordinator_required``: admin-only views say
 ``admin=True``; a read-only viewer may use every safe method (GET, HEAD) and is refused (403)
@@ -30,10 +31,12 @@ from flask_login import AnonymousUserMixin
 from flask_login import LoginManager
 from flask_login import current_user
 from flask_login import login_user
+from flask_login import logout_user
 
 from matcher.models import Coordinator
 from matcher.models import CoordinatorRole
 from matcher.models import Driver
+from matcher.people import sessions
 from web.db import get_session
 
 login_manager = LoginManager()
@@ -50,13 +53,14 @@ class Account:
     kind: str
     id: int
     role: str | None = None
+    session_version: int = 0
     is_authenticated: bool = True
     is_active: bool = True
     is_anonymous: bool = False
 
     def get_id(self) -> str:
-        """The session's user id: kind and row id, so two tables never collide."""
-        return f"{self.kind}:{self.id}"
+        """The session's user id: kind, row id and the account's session version."""
+        return sessions.session_id(self.kind, self.id, self.session_version)
 
     @property
     def is_coordinator(self) -> bool:
@@ -97,32 +101,60 @@ class Anonymous(AnonymousUserMixin):
 
 @login_manager.user_loader
 def load_account(user_id: str) -> Account | None:
-    """Rebuild the account from the session; an inactive or erased account logs out."""
-    kind, _, raw_id = user_id.partition(":")
-    if not raw_id.isdigit():
+    """Rebuild the account from the session; inactive, erased or logged out means nobody."""
+    seen = sessions.parse_session_id(user_id)
+    if seen is None:
         return None
     session = get_session()
-    if kind == "coordinator":
-        coordinator = session.get(Coordinator, int(raw_id))
-        if coordinator is None or not coordinator.active:
+    if seen.kind == "coordinator":
+        coordinator = session.get(Coordinator, seen.account_id)
+        if (
+            coordinator is None
+            or not coordinator.active
+            or not sessions.is_current(coordinator, seen)
+        ):
             return None
-        return Account("coordinator", coordinator.id, role=str(coordinator.role))
-    if kind == "driver":
-        driver = session.get(Driver, int(raw_id))
-        if driver is None or not driver.active or driver.erased_at is not None:
-            return None
-        return Account("driver", driver.id)
-    return None
+        return _coordinator_account(coordinator)
+    driver = session.get(Driver, seen.account_id)
+    if driver is None or not driver.active or driver.erased_at is not None:
+        return None
+    return _driver_account(driver) if sessions.is_current(driver, seen) else None
+
+
+def _coordinator_account(coordinator: Coordinator) -> Account:
+    return Account(
+        "coordinator", coordinator.id, str(coordinator.role), coordinator.session_version or 0
+    )
+
+
+def _driver_account(driver: Driver) -> Account:
+    return Account("driver", driver.id, session_version=driver.session_version or 0)
 
 
 def log_in_coordinator(coordinator: Coordinator) -> None:
     """Start a coordinator's session."""
-    login_user(Account("coordinator", coordinator.id, role=str(coordinator.role)))
+    login_user(_coordinator_account(coordinator))
 
 
 def log_in_driver(driver: Driver, remember: bool = False) -> None:
     """Start a driver's session."""
-    login_user(Account("driver", driver.id), remember=remember)
+    login_user(_driver_account(driver), remember=remember)
+
+
+def log_out() -> None:
+    """End this session and every other copy of it (the account's session version rises)."""
+    account = current_account()
+    if isinstance(account, Account):
+        session = get_session()
+        person: Coordinator | Driver | None = (
+            session.get(Coordinator, account.id)
+            if account.is_coordinator
+            else session.get(Driver, account.id)
+        )
+        if person is not None:
+            sessions.end_sessions(person)
+            session.commit()
+    logout_user()
 
 
 def current_account() -> Account | Anonymous:

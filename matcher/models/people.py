@@ -263,6 +263,8 @@ class Driver(Timestamped, Base):
     max_rides_per_week: Mapped[int | None]
     max_night_rides_per_week: Mapped[int | None]
     password_hash: Mapped[str | None] = mapped_column(sa.String(255))
+    session_version: Mapped[int] = mapped_column(default=0, server_default="0")
+    """Raised at logout and password change: sessions made under an older version are dead."""
     calendar_token_hash: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
     locale: Mapped[str] = mapped_column(sa.String(8), default="de")
     consent_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
@@ -451,6 +453,8 @@ class Coordinator(Timestamped, Base):
     email: Mapped[str] = mapped_column(sa.String(254), unique=True)
     name: Mapped[str] = mapped_column(sa.String(120))
     password_hash: Mapped[str | None] = mapped_column(sa.String(255))
+    session_version: Mapped[int] = mapped_column(default=0, server_default="0")
+    """Raised at logout and password change: sessions made under an older version are dead."""
     """argon2id; None while an invitation is not yet taken up."""
     role: Mapped[CoordinatorRole] = mapped_column(
         enum_type(CoordinatorRole, "coordinator_role"), default=CoordinatorRole.COORDINATOR

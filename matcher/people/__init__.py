@@ -14,6 +14,7 @@ Public modules (``from matcher.people import registration``):
 - ``locations``: the office fixes a flagged address (a point on the map or a gazetteer place).
 - ``duplicates``: a possible duplicate merged into one rider or dismissed.
 - ``place_office``: the office's gazetteer: add, edit and merge places, opening hours.
+- ``sessions``: login sessions that end on logout and password change, on every device.
 - ``calendar_links``: the driver's personal calendar feed behind an unguessable URL.
 """
 
@@ -31,4 +32,5 @@ __all__ = [
     "duplicates",
     "place_office",
     "calendar_links",
+    "sessions",
 ]

@@ -33,6 +33,7 @@ from matcher.models import CoordinatorTokenPurpose
 from matcher.models.people import LOCALES
 from matcher.notifications.events import send_to
 from matcher.notifications.events import site_url
+from matcher.people import sessions
 from matcher.security import hash_password
 from matcher.security import hash_token
 from matcher.security import new_token
@@ -390,6 +391,7 @@ def set_password_with_link(
         return None
     coordinator.password_hash = password_hash
     coordinator.last_login_at = now
+    sessions.end_sessions(coordinator)  # whoever had the old password is out
     _use_up_links(session, coordinator.id, now)
     session.flush()
     audit_log.record(

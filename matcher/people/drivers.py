@@ -30,6 +30,7 @@ from matcher.models import Driver
 from matcher.models import DriverLoginToken
 from matcher.models import ExceptionKind
 from matcher.notifications.accounts import send_login_link
+from matcher.people import sessions
 from matcher.people.phones import normalise_phone
 from matcher.people.places import AddressInput
 from matcher.people.places import place_for_address
@@ -259,7 +260,9 @@ def _checked_hash(password: str) -> str:
 
 def set_password(session: Session, driver_id: int, password: str) -> None:
     """Set (or change) the driver's password (argon2id)."""
-    _driver(session, driver_id).password_hash = _checked_hash(password)
+    driver = _driver(session, driver_id)
+    driver.password_hash = _checked_hash(password)
+    sessions.end_sessions(driver)  # whoever had the old password is out
     session.flush()
 
 

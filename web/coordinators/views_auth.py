@@ -9,7 +9,6 @@ from flask import render_template
 from flask import request
 from flask import url_for
 from flask_babel import gettext as _
-from flask_login import logout_user
 from werkzeug.wrappers import Response
 
 from matcher.errors import ValidationError
@@ -18,6 +17,7 @@ from matcher.people import coordinators as accounts
 from web.auth import coordinator_required
 from web.auth import current_account
 from web.auth import log_in_coordinator
+from web.auth import log_out
 from web.coordinators.blueprint import bp
 from web.coordinators.forms import ButtonForm
 from web.coordinators.forms import ForgotPasswordForm
@@ -64,7 +64,7 @@ def login() -> Response | str | tuple[str, int]:
 def logout() -> Response:
     """End the session."""
     if ButtonForm().validate_on_submit():
-        logout_user()
+        log_out()
         flash(_("You are logged out."), "success")
     return redirect(url_for(".login"))
 
@@ -114,7 +114,6 @@ def set_password(token: str) -> Response | str | tuple[str, int]:
                 session.rollback()
                 return render_template("coordinators/password_link_invalid.html"), 404
             session.commit()
-            logout_user()
             log_in_coordinator(done)
             flash(_("Your password is set. Welcome to the office."), "success")
             return redirect(url_for(".dashboard"))

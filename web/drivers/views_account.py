@@ -16,7 +16,6 @@ from flask import render_template
 from flask import request
 from flask import url_for
 from flask_babel import gettext as _
-from flask_login import logout_user
 from werkzeug.wrappers import Response
 
 from matcher.errors import ValidationError as DomainValidationError
@@ -24,6 +23,7 @@ from matcher.people import registration
 from web.auth import current_account
 from web.auth import driver_required
 from web.auth import log_in_driver
+from web.auth import log_out
 from web.db import get_session
 from web.drivers.blueprint import bp
 from web.drivers.forms import AvailabilityForm
@@ -98,7 +98,7 @@ def logout() -> Response:
     """End the session."""
     if not ButtonForm().validate_on_submit():
         abort(400)
-    logout_user()
+    log_out()
     flash(_("You are logged out."), "success")
     return redirect(url_for("drivers.login"), 303)
 

@@ -122,3 +122,41 @@ def _app(app_config, session):  # type: ignore[no-untyped-def]
         bind=session.connection(), join_transaction_mode="create_savepoint", expire_on_commit=False
     )
     return application
+
+
+def _session_cookie(client) -> str:  # type: ignore[no-untyped-def]
+    cookie = client.get_cookie("session")
+    assert cookie is not None
+    return str(cookie.value)
+
+
+def test_a_cookie_saved_before_logout_opens_nothing_afterwards(client, session, app) -> None:  # type: ignore[no-untyped-def]
+    make_coordinator(session, email="petra@example.invalid")
+    post_login(client, "petra@example.invalid")
+    saved = _session_cookie(client)
+    client.post("/coordinator/logout")
+
+    thief = app.test_client()
+    thief.set_cookie("session", saved)
+    assert thief.get("/coordinator/").status_code == 302  # the copied cookie is dead
+    post_login(client, "petra@example.invalid")  # a new login works as before
+    assert client.get("/coordinator/").status_code == 200
+
+
+def test_a_new_password_ends_the_sessions_made_with_the_old_one(client, session, app) -> None:  # type: ignore[no-untyped-def]
+    from matcher.people import coordinators
+    from matcher.settings import Settings
+
+    petra = make_coordinator(session, email="petra@example.invalid")
+    other_device = app.test_client()
+    post_login(other_device, "petra@example.invalid")
+    assert other_device.get("/coordinator/").status_code == 200
+    token = coordinators.request_password_reset(session, petra.email, Settings())
+    session.commit()
+    response = client.post(
+        f"/coordinator/password/{token}",
+        data={"password": "a new long passphrase", "confirm": "a new long passphrase"},
+    )
+    assert response.status_code == 302
+    assert client.get("/coordinator/").status_code == 200
+    assert other_device.get("/coordinator/").status_code == 302

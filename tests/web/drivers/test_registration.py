@@ -13,6 +13,7 @@ from matcher.models import DriverLoginToken
 from matcher.models import OutboxMessage
 from matcher.people import registration as reg
 from matcher.settings import Settings
+from tests.factories import DEFAULT_PASSWORD
 from tests.factories import make_driver
 from tests.factories import password_hash
 
@@ -221,3 +222,17 @@ def test_csrf_on_login(database_url, session, tmp_path):
     app = _app({"WTF_CSRF_ENABLED": True}, database_url, session, tmp_path)
     response = app.test_client().post("/driver/login", data={"link-email": "x@example.org"})
     assert response.status_code == 400
+
+
+def test_a_drivers_cookie_saved_before_logout_opens_nothing_afterwards(client, session, app):
+    make_driver(session, email="jens@example.org", password_hash=password_hash())
+    sent = client.post(
+        "/driver/login", data={"pw-email": "jens@example.org", "pw-password": DEFAULT_PASSWORD}
+    )
+    assert sent.status_code in (302, 303)
+    assert client.get("/driver/availability").status_code == 200
+    saved = client.get_cookie("session").value
+    client.post("/driver/logout")
+    thief = app.test_client()
+    thief.set_cookie("session", saved)
+    assert thief.get("/driver/availability").status_code == 302
