@@ -73,6 +73,13 @@ class Settings:
     """Days ahead (from today) whose trips are generated at once when a need is accepted."""
     auto_accept_confirmed_places: bool = False
     """Accept new needs whose places are all confirmed without a coordinator (still listed)."""
+    secret_key: str = dataclasses.field(default="", repr=False)
+    """The instance's secret key (``SECRET_KEY``); personal links are derived from it.
+
+    With it the office can send a rider's current link again or print it (see
+    ``matcher.people.personal_links``); without it links are random and can only be
+    replaced.
+    """
 
     @property
     def tz(self) -> ZoneInfo:

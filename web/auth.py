@@ -167,13 +167,19 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def coordinator_required(
-    view: F | None = None, *, admin: bool = False, viewer_may_post: bool = False
+    view: F | None = None,
+    *,
+    admin: bool = False,
+    viewer_may_post: bool = False,
+    viewer_may_read: bool = True,
 ) -> Any:
     """Only office accounts; others get 403, nobody gets the login.
 
     ``admin=True``: only admins (accounts and settings). Viewers are refused every
-    method but GET/HEAD/OPTIONS unless ``viewer_may_post`` (logging out). The rule is
-    recorded on the view as ``office_access`` so a test can walk every route.
+    method but GET/HEAD/OPTIONS unless ``viewer_may_post`` (logging out), and even
+    those on a page that hands out a key (``viewer_may_read=False``: a rider's
+    printed link). The rule is recorded on the view as ``office_access`` so a test
+    can walk every route.
     """
 
     def decorate(func: F) -> F:
@@ -186,11 +192,14 @@ def coordinator_required(
                 abort(403)
             if account.is_viewer and request.method not in SAFE_METHODS and not viewer_may_post:
                 abort(403)
+            if account.is_viewer and not viewer_may_read:
+                abort(403)
             return func(*args, **kwargs)
 
         wrapper.office_access = {  # type: ignore[attr-defined]
             "admin": admin,
             "viewer_may_post": viewer_may_post,
+            "viewer_may_read": viewer_may_read,
         }
         return cast(F, wrapper)
 

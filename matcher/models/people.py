@@ -89,6 +89,13 @@ class Rider(Timestamped, Base):
     privacy_notice_version: Mapped[str] = mapped_column(sa.String(20))
     token_hash: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
     """SHA-256 of the personal-link token; the token itself is never stored."""
+    link_nonce: Mapped[str | None] = mapped_column(sa.String(32))
+    """The random half of the personal link (the token is its HMAC under the secret key).
+
+    None for a link that cannot be made again: random (no secret key), demo, erased.
+    """
+    link_issued_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    """When the current personal link was made (None: at registration, before this was kept)."""
     locale: Mapped[str] = mapped_column(sa.String(8), default="de")
     location_to_check: Mapped[bool] = mapped_column(default=False)
     possible_duplicate_of_id: Mapped[int | None] = mapped_column(

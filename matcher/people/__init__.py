@@ -16,6 +16,7 @@ Public modules (``from matcher.people import registration``):
 - ``place_office``: the office's gazetteer: add, edit and merge places, opening hours.
 - ``sessions``: login sessions that end on logout and password change, on every device.
 - ``calendar_links``: the driver's personal calendar feed behind an unguessable URL.
+- ``personal_links``: a rider's personal link: made, sent again, replaced, printed, asked for.
 """
 
 __all__ = [
@@ -33,4 +34,5 @@ __all__ = [
     "place_office",
     "calendar_links",
     "sessions",
+    "personal_links",
 ]

@@ -45,6 +45,7 @@ from matcher.models import Rider
 from matcher.models import ScheduleKind
 from matcher.models import Trip
 from matcher.notifications.accounts import welcome_rider
+from matcher.people import personal_links
 from matcher.people import traces
 from matcher.people.drivers import DriverRegistered as DriverRegistered
 from matcher.people.drivers import DriverRegistration as DriverRegistration
@@ -64,7 +65,6 @@ from matcher.people.places import AddressInput
 from matcher.people.places import gazetteer_place
 from matcher.people.places import place_for_address
 from matcher.security import hash_token
-from matcher.security import new_token
 from matcher.settings import Settings
 
 PRIVACY_NOTICE_VERSION = "2026-11"
@@ -175,7 +175,6 @@ def register_rider(
     phone = normalise_phone(registration.phone)
     geocoder = make_geocoder(session, settings)
     home, home_to_check = place_for_address(session, geocoder, registration.home, "home")
-    token, token_hash = new_token()
     duplicate_of = session.scalars(
         sa.select(Rider.id)
         .where(Rider.phone == phone, Rider.erased_at.is_(None))
@@ -193,12 +192,12 @@ def register_rider(
         note=(registration.mobility_note or "").strip() or None,
         consent_at=now,
         privacy_notice_version=registration.privacy_notice_version,
-        token_hash=token_hash,
         locale=registration.locale,
         location_to_check=home_to_check,
         possible_duplicate_of_id=duplicate_of,
         last_active_at=now,
     )
+    token = personal_links.issue_link(rider, settings, now)
     session.add(rider)
     need, dest_to_check = _new_need(session, rider, home, registration.need, settings)
     rider.location_to_check = home_to_check or dest_to_check
@@ -387,7 +386,7 @@ def erase_rider(
     her_traces = traces.of_rider(rider, addresses)
     rider.erased_at = utcnow()
     rider.first_name = rider.phone = rider.email = rider.note = None
-    rider.token_hash = None
+    rider.token_hash = rider.link_nonce = rider.link_issued_at = None
     rider.languages = []
     rider.mobility_needs = []
     rider.possible_duplicate_of_id = None

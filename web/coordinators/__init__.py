@@ -17,5 +17,6 @@ from web.coordinators import views_places as views_places
 from web.coordinators import views_plans as views_plans
 from web.coordinators import views_reports as views_reports
 from web.coordinators import views_rider_actions as views_rider_actions
+from web.coordinators import views_rider_links as views_rider_links
 from web.coordinators import views_riders as views_riders
 from web.coordinators.blueprint import bp as bp

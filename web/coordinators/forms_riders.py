@@ -13,6 +13,8 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField
 from wtforms import DateField
 from wtforms import HiddenField
+from wtforms import StringField
+from wtforms.validators import AnyOf
 from wtforms.validators import DataRequired
 from wtforms.validators import InputRequired
 
@@ -48,7 +50,12 @@ class EraseRiderForm(FlaskForm):
 
 
 class LinkForm(FlaskForm):
-    """Send or print a new personal link: only the CSRF token."""
+    """Send the personal link again, or a new one: by SMS or by e-mail."""
+
+    channel = StringField(validators=[InputRequired(), AnyOf(("sms", "email"))])
+    """``sms`` or ``email`` (the page's radio buttons)."""
+    then = HiddenField()
+    """``slip``: after a new link, show the slip to print (from the slip page)."""
 
 
 def row_version_of(form: NeedActionForm | OfficeNeedForm) -> int:

@@ -16,6 +16,7 @@ from matcher.models import ActorType
 from matcher.models import NeedPurpose
 from matcher.models import NeedStatus
 from matcher.models import RideNeed
+from matcher.people import personal_links
 from matcher.people.phones import display_phone
 from matcher.queries import overview
 from matcher.queries.rider_list import RiderFilter
@@ -30,6 +31,7 @@ from web.db import get_session
 from web.i18n import LANGUAGE_NAMES
 from web.riders.forms import MOBILITY_CHOICES
 from web.riders.forms import SPOKEN_LANGUAGES
+from web.settings import current_settings
 from web.settings import today
 
 SPOKEN_NAMES = {c.value: c.label for c in SPOKEN_LANGUAGES}
@@ -85,6 +87,7 @@ def rider(rider_id: int) -> str:
         day_names=get_day_names("abbreviated", locale=get_locale()),
         today=day,
         pausable_days={n.id: _pausable(n, day) for n in view.needs},
+        link_recoverable=personal_links.current_token(view.rider, current_settings()) is not None,
     )
 
 

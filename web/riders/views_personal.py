@@ -11,6 +11,7 @@ import segno
 from babel.dates import get_day_names
 from flask import abort
 from flask import flash
+from flask import make_response
 from flask import redirect
 from flask import render_template
 from flask import request
@@ -46,7 +47,8 @@ from web.settings import today
 def _rider_or_404(token: str) -> Rider:
     rider = registration.find_rider_by_token(get_session(), token)
     if rider is None:
-        abort(404)
+        # Said plainly, with the way to a new link (riders.link_request).
+        abort(make_response(render_template("riders/link_invalid.html"), 404))
     return rider
 
 

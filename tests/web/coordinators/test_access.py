@@ -1,5 +1,5 @@
 """Role checks on every coordinator URL: anonymous -> login page, drivers -> 403, viewers may
-only read, plain coordinators cannot reach the admin routes.
+only read (not a rider's printed link), plain coordinators cannot reach the admin routes.
 
 The URLs are read from the app's url_map, so a new view cannot be forgotten; the roles are read
 from what ``coordinator_required`` recorded on each view.
@@ -77,7 +77,17 @@ URLS = coordinator_urls()
 ACCESS = office_access()
 WRITES = [(e, m, u) for e, m, u in URLS if m not in SAFE_METHODS]
 VIEWER_WRITES = [(e, m, u) for e, m, u in WRITES if not ACCESS[e].get("viewer_may_post")]
-READS = [(e, m, u) for e, m, u in URLS if m in SAFE_METHODS and not ACCESS[e].get("admin")]
+READS = [
+    (e, m, u)
+    for e, m, u in URLS
+    if m in SAFE_METHODS and not ACCESS[e].get("admin") and ACCESS[e].get("viewer_may_read", True)
+]
+KEY_PAGES = [
+    (e, m, u)
+    for e, m, u in URLS
+    if m in SAFE_METHODS and not ACCESS[e].get("viewer_may_read", True)
+]
+"""Pages that hand out a key (a rider's printed link): no viewer reads them."""
 ADMIN_ONLY = [(e, m, u) for e, m, u in URLS if ACCESS[e].get("admin")]
 
 
@@ -137,6 +147,17 @@ def test_viewers_are_refused_every_change(viewer_client, endpoint, method, url) 
 def test_viewers_may_read_every_page(viewer_client, endpoint, method, url) -> None:  # type: ignore[no-untyped-def]
     # The sample ids may not exist (404), but the role never refuses the viewer.
     assert viewer_client.open(url, method=method).status_code in {200, 404}
+
+
+def test_only_the_slip_hands_out_a_key() -> None:
+    assert {e for e, _, _ in KEY_PAGES} == {"coordinators.rider_link_slip"}
+
+
+@pytest.mark.parametrize(("endpoint", "method", "url"), KEY_PAGES, ids=_ids(KEY_PAGES))
+def test_viewers_are_refused_the_pages_that_hand_out_a_key(
+    viewer_client, endpoint, method, url
+) -> None:  # type: ignore[no-untyped-def]
+    assert viewer_client.open(url, method=method).status_code == 403
 
 
 @pytest.mark.parametrize(("endpoint", "method", "url"), ADMIN_ONLY, ids=_ids(ADMIN_ONLY))
