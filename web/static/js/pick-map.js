@@ -24,7 +24,7 @@
       return;
     }
     el.hidden = false;
-    var map = L.map(el, { scrollWheelZoom: false });
+    var map = L.map(el, { scrollWheelZoom: false, zoomSnap: 0.25 });  // fit the district closely
     var tileUrl = el.getAttribute("data-tile-url");
     if (tileUrl) {
       L.tileLayer(tileUrl, {
