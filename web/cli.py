@@ -91,15 +91,16 @@ def create_admin_command(email: str, name: str, password: str) -> None:
 @with_appcontext
 @click.option("--url", default=None, help="Redis URL (default: the REDIS_URL setting).")
 @click.option("--max-jobs", type=int, default=None, help="Stop after this many runs.")
-def planner_worker_command(url: str | None, max_jobs: int | None) -> None:
-    """Execute planner runs queued in Redis (PLANNER_QUEUE=redis) until stopped."""
-    from matcher.jobs.planner_queue import run_redis_worker
+@click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
+def planner_worker_command(url: str | None, max_jobs: int | None, burst: bool) -> None:
+    """Work the planner runs queued in Redis (PLANNER_QUEUE=redis) until stopped."""
+    from matcher.jobs.planner_queue import run_worker
     from web.settings import current_settings
 
     settings = current_settings()
     url = url or settings.redis_url
     click.echo(f"planner worker listening on {url}")
-    done = run_redis_worker(session_factory(), settings, url, max_jobs=max_jobs)
+    done = run_worker(session_factory(), settings, url, max_jobs=max_jobs, burst=burst)
     click.echo(f"planner worker done after {done} runs")
 
 

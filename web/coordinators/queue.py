@@ -12,9 +12,11 @@ import logging
 import threading
 
 from flask import current_app
+from redis.exceptions import RedisError
 from sqlalchemy.exc import SQLAlchemyError
 
 from matcher.clock import utcnow
+from matcher.jobs.planner_queue import FailedJob
 from matcher.jobs.planner_queue import PlannerQueue
 from matcher.jobs.planner_queue import make_queue
 from matcher.planning import runs
@@ -39,6 +41,15 @@ def planner_queue() -> PlannerQueue:
                 queue = make_queue(session_factory(), current_settings())
                 current_app.extensions[QUEUE_KEY] = queue
     return queue
+
+
+def failed_planner_jobs() -> list[FailedJob]:
+    """The jobs the planner queue gave up on; none if the queue cannot be reached just now."""
+    try:
+        return planner_queue().failed()
+    except RedisError:
+        log.warning("planner queue unreachable: failed jobs not shown")
+        return []
 
 
 @bp.before_app_request

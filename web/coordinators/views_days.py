@@ -24,6 +24,7 @@ from web.coordinators.blueprint import bp
 from web.coordinators.forms import ButtonForm
 from web.coordinators.presenters import RUN_STATUS_LABELS
 from web.coordinators.presenters import run_message
+from web.coordinators.queue import failed_planner_jobs
 from web.coordinators.queue import planner_queue
 from web.db import get_session
 from web.errors import translate_domain_error
@@ -50,6 +51,7 @@ def day(day: dt.date) -> str:
         last_run=last,
         last_status=runs.run_status(session, last.id, current_settings().tz) if last else None,
         button_form=ButtonForm(),
+        failed_jobs=failed_planner_jobs(),
     )
 
 

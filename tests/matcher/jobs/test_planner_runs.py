@@ -15,10 +15,12 @@ from sqlalchemy.orm import Session
 from matcher import migrate
 from matcher.db import make_session_factory
 from matcher.errors import Conflict
+from matcher.jobs import planner_queue
+from matcher.jobs.planner_queue import JOB_MARGIN_SECONDS
 from matcher.jobs.planner_queue import LocalPoolQueue
-from matcher.jobs.planner_queue import RedisQueue
+from matcher.jobs.planner_queue import RqQueue
 from matcher.jobs.planner_queue import make_queue
-from matcher.jobs.planner_queue import run_redis_worker
+from matcher.jobs.planner_queue import run_worker
 from matcher.jobs.planner_runs import execute_run
 from matcher.models import DayPlan
 from matcher.models import PlanningRun
@@ -159,23 +161,47 @@ def test_local_pool_queue_runs_the_job(factory):
         assert run_status(session, run_id).status == "succeeded"
 
 
-def test_redis_queue_and_worker(factory):
-    key = f"mitfahrnetz:test:{uuid.uuid4().hex}"
+def test_rq_queue_and_worker(factory):
+    name = f"mitfahrnetz-test-{uuid.uuid4().hex}"
     settings = Settings(**{**SETTINGS.__dict__, "planner_queue": "redis"})
-    assert isinstance(make_queue(factory, settings), RedisQueue)
-    queue = RedisQueue(settings.redis_url, key=key)
+    assert isinstance(make_queue(factory, settings), RqQueue)
+    queue = RqQueue(settings.redis_url, settings, name=name)
     run_id, _ = queued_run(factory)
     try:
         queue.submit(run_id)
-        queue.client.lpush(key, "not-a-number")  # ignored by the worker
-        queue.submit(run_id)  # a second delivery of the same run does nothing
-        done = run_redis_worker(factory, settings, settings.redis_url, key=key, max_jobs=2)
-        assert done == 2
-        assert queue.client.llen(key) == 0
+        queue.submit(run_id)  # a second delivery of the same run is the same job
+        assert queue.queue.count == 1
+        job = queue.queue.jobs[0]
+        assert job.timeout == settings.planner_time_limit_seconds + JOB_MARGIN_SECONDS
+        assert job.retries_left == 1
+        done = run_worker(factory, settings, settings.redis_url, name=name, burst=True)
+        assert done == 1 and queue.queue.count == 0 and queue.failed() == []
     finally:
-        queue.client.delete(key)
+        queue.queue.delete(delete_jobs=True)
     with factory() as session:
         assert run_status(session, run_id).status == "succeeded"
+
+
+def test_a_job_that_fails_is_retried_once_then_listed_for_the_office(factory, monkeypatch):
+    name = f"mitfahrnetz-test-{uuid.uuid4().hex}"
+    settings = Settings(**{**SETTINGS.__dict__, "planner_queue": "redis"})
+    queue = RqQueue(settings.redis_url, settings, name=name)
+    calls = []
+
+    def broken(session_factory, run_id, settings):  # type: ignore[no-untyped-def]
+        calls.append(run_id)
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(planner_queue, "execute_run", broken)
+    try:
+        queue.submit(41)
+        run_worker(factory, settings, settings.redis_url, name=name, burst=True)
+        assert calls == [41, 41]  # once, and the one retry
+        (failed,) = queue.failed()
+        assert failed.run_id == 41 and "the database went away" in failed.error
+    finally:
+        queue.queue.failed_job_registry.remove("planner-run-41", delete_job=True)
+        queue.queue.delete(delete_jobs=True)
 
 
 def test_a_run_racing_another_active_run_fails_without_a_plan(factory):

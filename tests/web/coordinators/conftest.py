@@ -35,6 +35,9 @@ class FakeQueue:
     def submit(self, run_id: int) -> None:
         self.submitted.append(run_id)
 
+    def failed(self, limit: int = 20) -> list:  # type: ignore[type-arg]
+        return []
+
 
 @pytest.fixture()
 def queue(app) -> FakeQueue:  # type: ignore[no-untyped-def]

@@ -202,3 +202,26 @@ def test_start_up_ends_dead_runs_of_every_day(client, session) -> None:  # type:
     client.get("/")  # the app's first request
     session.refresh(other_day)
     assert other_day.status == PlanningRunStatus.FAILED
+
+
+class _FailingQueue:
+    """A queue that gave up on one job."""
+
+    def submit(self, run_id: int) -> None:  # pragma: no cover - not called here
+        raise AssertionError
+
+    def failed(self, limit: int = 20):  # type: ignore[no-untyped-def]
+        import datetime as dt
+
+        from matcher.jobs.planner_queue import FailedJob
+
+        return [FailedJob(7, dt.datetime(2026, 6, 1, 4, 5, tzinfo=dt.UTC), "RuntimeError: boom")]
+
+
+def test_the_day_page_lists_the_jobs_the_planner_queue_gave_up_on(app, coordinator_client) -> None:  # type: ignore[no-untyped-def]
+    from web.coordinators.queue import QUEUE_KEY
+
+    app.extensions[QUEUE_KEY] = _FailingQueue()
+    html = coordinator_client.get("/coordinator/days/2026-06-02").text
+    assert "The planner queue gave up on 1 job" in html
+    assert "Run 7" in html and "RuntimeError: boom" in html
