@@ -111,9 +111,11 @@ class TestDatabase:
             engine.dispose()
         if self.is_postgres and self._schemas:
             assert self.server_url is not None
+            # One transaction per schema: dropping them all in one takes a lock
+            # per table of every schema and exhausts max_locks_per_transaction.
             admin = sa.create_engine(self.server_url)
-            with admin.begin() as conn:
-                for schema in self._schemas:
+            for schema in self._schemas:
+                with admin.begin() as conn:
                     conn.execute(sa.text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
             admin.dispose()
 
