@@ -390,6 +390,8 @@ class Trip(Timestamped, Base):
     """A code from the solver (e.g. ``no_driver_in_window``); the page words it for people."""
     unserved_details: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
     note: Mapped[str | None] = mapped_column(sa.String(500))
+    direct_seconds: Mapped[int | None]
+    """Travel time straight from pick-up to drop-off, as the planner last computed it."""
 
     need: Mapped[RideNeed | None] = relationship()
     rider: Mapped[Rider] = relationship()

@@ -402,6 +402,7 @@ def mark_trips(
     }
     for rid, trip_id in pi.trip_by_request.items():
         trip = trips[trip_id]
+        trip.direct_seconds = pi.direct_seconds(rid)
         if rid in served:
             trip.status, trip.unserved_reason, trip.unserved_details = (
                 TripStatus.PLANNED,

@@ -235,7 +235,7 @@ def _mark(ctx: EditContext, served: set[str], unserved: dict[str, str]) -> None:
     for rid in served | set(unserved):
         trip = ctx.session.get(Trip, ctx.pi.trip_by_request[rid])
         assert trip is not None
-        direct[str(trip.id)] = ctx.pi.direct_seconds(rid)
+        direct[str(trip.id)] = trip.direct_seconds = ctx.pi.direct_seconds(rid)
         if rid in unserved:
             trip.status, trip.unserved_reason = TripStatus.UNSERVED, unserved[rid]
             trip.unserved_details = {}

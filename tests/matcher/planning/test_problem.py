@@ -71,6 +71,8 @@ def test_store_solution_makes_a_new_draft_version(session, district):
             if pi.request_by_trip[trip.id] in solution.served_ids
             else TripStatus.UNSERVED
         )
+        # Kept on the trip for the reports' extra ride time, the planner's own figure.
+        assert trip.direct_seconds == pi.direct_seconds(pi.request_by_trip[trip.id]) > 0
     for route in plan.routes:
         kinds = [s.kind for s in route.stops]
         assert kinds[0] == StopKind.START and kinds[-1] == StopKind.END
