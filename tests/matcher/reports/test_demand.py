@@ -7,12 +7,17 @@ import datetime as dt
 import sqlalchemy as sa
 
 from matcher.models import NeedPurpose
+from matcher.models import PlaceKind
+from matcher.models import TripDirection
 from matcher.models import TripStatus
+from matcher.reports.demand import Grouping
 from matcher.reports.demand import by_purpose
+from matcher.reports.demand import demand
 from matcher.reports.facts import NOT_PUBLISHED
 from matcher.reports.facts import trip_facts
 from matcher.reports.periods import PeriodKind
 from matcher.reports.periods import period_of
+from tests.factories import make_place
 from tests.factories import make_published_route
 from tests.factories import make_trip
 
@@ -57,7 +62,7 @@ def test_facts_say_served_and_why_not(session):
 def test_by_purpose_hides_the_two_interns_and_what_would_give_them_away(session):
     district_day(session)
     table = by_purpose(session, WEEK)
-    rows = {row.purpose: row for row in table.rows}
+    rows = {row.key: row for row in table.rows}
     assert rows[NeedPurpose.COURSE].requested == 7 and rows[NeedPurpose.COURSE].unserved == 7
     assert rows[NeedPurpose.COURSE].served == 0 and rows[NeedPurpose.COURSE].people == 7
     # Two interns: hidden; the job row (6, the smallest other) goes with them, in both
@@ -76,3 +81,31 @@ def test_an_empty_period_shows_zeros_and_a_zero_total(session):
     table = by_purpose(session, period_of(PeriodKind.WEEK, DAY + dt.timedelta(days=21)))
     assert all(row.requested == 0 and row.served == 0 for row in table.rows)
     assert table.total is not None and table.total.requested == 0
+
+
+def test_by_home_area_counts_a_way_back_where_the_rider_lives(session):
+    day = DAY + dt.timedelta(days=2)  # no published plan: everything unserved
+    for _ in range(7):
+        make_trip(session, day=day)  # from a village in Lüchow
+    for _ in range(6):
+        make_trip(session, day=day, origin=make_place(session, municipality="Dannenberg"))
+    for _ in range(3):
+        make_trip(
+            session,
+            day=day,
+            direction=TripDirection.RETURN,
+            origin=make_place(session, kind=PlaceKind.EMPLOYER, municipality="Gartow"),
+            destination=make_place(session, municipality="Hitzacker"),
+        )
+    session.flush()
+    table = demand(session, WEEK, Grouping.HOME)
+    rows = {row.key: row for row in table.rows}
+    assert [row.key for row in table.rows] == ["Lüchow", "Dannenberg", "Hitzacker"]
+    assert (rows["Lüchow"].requested, rows["Lüchow"].served, rows["Lüchow"].unserved) == (7, 0, 7)
+    # Three in Hitzacker: hidden, and Dannenberg with them (row and 'unserved' column).
+    assert rows["Hitzacker"].requested is None and rows["Hitzacker"].unserved is None
+    assert rows["Dannenberg"].requested is None and rows["Dannenberg"].unserved is None
+    assert rows["Dannenberg"].served == 0
+    assert table.total is not None and (table.total.requested, table.total.unserved) == (16, 16)
+    destinations = {row.key for row in demand(session, WEEK, Grouping.DESTINATION).rows}
+    assert "Gartow" in destinations and "Hitzacker" not in destinations
