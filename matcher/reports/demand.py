@@ -97,6 +97,15 @@ def demand(
         "unserved": Cell(total.requested - total.served, total.unserved_people),
     }
     hidden = suppress(cells, row_totals, column_totals, Cell(total.requested, total.people))
+    if grouping != Grouping.PURPOSE:
+        # Busiest first among the shown rows, hidden rows last by name: order reveals nothing.
+        keys.sort(
+            key=lambda k: (
+                k in hidden.row_totals,
+                -found[k].requested * (k not in hidden.row_totals),
+                k,
+            )
+        )
 
     def shown(key: str, column: str) -> int | None:
         return None if (key, column) in hidden.cells else int(cells[(key, column)].value)

@@ -41,7 +41,11 @@ def served_clause() -> sa.ColumnElement[bool]:
 def trip_facts(
     period: Period, purpose: NeedPurpose | None = None, municipality: str | None = None
 ) -> sa.Subquery:
-    """One row per counted trip: rider, day, purpose, home and destination area, served, reason."""
+    """One row per counted trip: rider, day, purpose, areas, served, reason, the time wished.
+
+    ``wish_at`` is the instant the rider named (arrive by, or pick up after);
+    ``away_*`` describe the place she travels to (or comes back from).
+    """
     home = aliased(Place)
     away = aliased(Place)
     outbound = Trip.direction == TripDirection.OUTBOUND
@@ -50,6 +54,11 @@ def trip_facts(
     home_area = sa.func.coalesce(home.municipality, home.name)
     away_area = sa.func.coalesce(away.municipality, away.name)
     served = served_clause()
+    # The time the rider named: the arrival on the way there, the pick-up on the way back.
+    wish_at = sa.case(
+        (outbound & Trip.latest_dropoff.is_not(None), Trip.latest_dropoff),
+        else_=sa.func.coalesce(Trip.earliest_pickup, Trip.latest_dropoff),
+    )
     published = sa.exists(
         sa.select(DayPlan.id).where(DayPlan.day == Trip.day, DayPlan.status == PlanStatus.PUBLISHED)
     )
@@ -68,6 +77,11 @@ def trip_facts(
             away_area.label("away_area"),
             sa.case((served, 1), else_=0).label("served"),
             reason.label("reason"),
+            wish_at.label("wish_at"),
+            Trip.via_id.label("via_id"),
+            away.id.label("away_id"),
+            away.name.label("away_name"),
+            away.kind.label("away_kind"),
         )
         .join(home, home.id == home_id)
         .join(away, away.id == away_id)

@@ -4,9 +4,10 @@ Primary suppression hides every cell (and total) that describes between one
 and four people. Secondary suppression then makes sure no hidden cell can be
 recomputed from its row or column total: a row or column with exactly one
 hidden cell under a shown total gets a second cell hidden, the shown cell with
-the smallest value, repeatedly until nothing changes. Empty cells (nobody)
-are shown as 0 and never chosen as the second cell, since hiding a known zero
-protects nothing.
+the smallest value, repeatedly until nothing changes; a hidden row (or column)
+total takes a partner total, and a cell in it, since the totals add up to the
+grand total. Empty cells (nobody) are shown as 0 and never chosen as the
+second cell, since hiding a known zero protects nothing.
 """
 
 from __future__ import annotations
@@ -79,12 +80,12 @@ def suppress(
                 else:
                     hidden.add(partner)
                 changed = True
-        if not grand_hidden:
-            for totals, hidden_totals in (
-                (row_totals, hidden_rows),
-                (column_totals, hidden_columns),
-            ):
-                changed |= _protect_totals(totals, hidden_totals)
+        if changed or grand_hidden:
+            continue
+        # Lines settled: only now may a lone hidden total take a partner, one at a time.
+        changed = _protect_totals(row_totals, hidden_rows, rows, hidden, cells) or (
+            _protect_totals(column_totals, hidden_columns, columns, hidden, cells)
+        )
     return Suppressed(
         frozenset(hidden), frozenset(hidden_rows), frozenset(hidden_columns), grand_hidden
     )
@@ -95,12 +96,38 @@ def _smallest_shown(keys: list[Key], hidden: set[Key], cells: Mapping[Key, Cell]
     return min(shown, key=lambda key: (cells[key].value, str(key))) if shown else None
 
 
-def _protect_totals(totals: Mapping[Hashable, Cell], hidden: set[Hashable]) -> bool:
-    """Row (or column) totals add up to the grand total: one hidden total needs a partner."""
-    if sum(1 for line in totals if line in hidden) != 1:
+def _protect_totals(
+    totals: Mapping[Hashable, Cell],
+    hidden_totals: set[Hashable],
+    lines: dict[Hashable, list[Key]],
+    hidden: set[Key],
+    cells: Mapping[Key, Cell],
+) -> bool:
+    """Row (or column) totals add up to the grand total: one hidden total needs a partner.
+
+    A hidden total only protects when its line hides a cell too (else it is the
+    sum of its shown cells), so the partner line gets its smallest cell hidden
+    as well when it has none hidden yet.
+    """
+
+    def guarded(line: Hashable) -> bool:
+        keys = lines.get(line, [])
+        return not keys or any(key in hidden for key in keys)
+
+    covered = [line for line in totals if line in hidden_totals and guarded(line)]
+    if len(covered) != 1:
         return False
-    shown = [line for line, cell in totals.items() if line not in hidden and cell.people > 0]
+    shown = [
+        line
+        for line, cell in totals.items()
+        if cell.people > 0 and not (line in hidden_totals and guarded(line))
+    ]
     if not shown:
         return False
-    hidden.add(min(shown, key=lambda line: (totals[line].value, str(line))))
+    partner = min(shown, key=lambda line: (totals[line].value, str(line)))
+    hidden_totals.add(partner)
+    if not guarded(partner):
+        cell = _smallest_shown(lines[partner], hidden, cells)
+        if cell is not None:
+            hidden.add(cell)
     return True

@@ -83,3 +83,21 @@ def test_a_grand_total_about_four_people_is_hidden():
     cells, rows, columns, total = column({"job": (6, 4)})
     hidden = suppress(cells, rows, columns, total)
     assert hidden.grand_total and hidden.cells == {("job", "n")}
+
+
+def test_a_lone_small_cell_under_small_totals_cannot_be_had_from_the_grand_total():
+    # Monday 14:00 describes 3 people; its row and column totals are hidden too, but
+    # the grand total minus every shown cell would give it back. Saturday's row goes
+    # with a cell of it, Sunday's cell as the partner in column 5, then Sunday's row:
+    # a table this small shows only its total.
+    data = {(1, 14): (3, 3), (6, 5): (5, 5), (7, 5): (5, 5)}
+    cells = {key: Cell(*v) for key, v in data.items()}
+    for key in [(1, 5), (6, 14), (7, 14)]:
+        cells[key] = Cell(0, 0)
+    rows = {1: Cell(3, 3), 6: Cell(5, 5), 7: Cell(5, 5)}
+    columns = {5: Cell(10, 10), 14: Cell(3, 3)}
+    hidden = suppress(cells, rows, columns, Cell(13, 13))
+    shown = {key for key, cell in cells.items() if cell.people and key not in hidden.cells}
+    assert shown == set()
+    assert not hidden.grand_total
+    assert hidden.row_totals == {1, 6, 7} and hidden.column_totals == {5, 14}
