@@ -184,3 +184,27 @@ def test_each_area_declares_its_public_modules(area: str) -> None:
     star: dict[str, object] = {}
     exec(f"from matcher.{area} import *", star)  # every declared name imports
     assert declared <= set(star)
+
+
+def _subclasses(cls: type) -> set[type]:
+    found = set(cls.__subclasses__())
+    for sub in list(found):
+        found |= _subclasses(sub)
+    return found
+
+
+def test_every_form_is_built_on_web_forms() -> None:
+    """``web/forms.py`` adds the rules every field has (no control characters): no form skips it."""
+    import wtforms
+
+    from web import forms
+
+    for path in (ROOT / "web").rglob("*.py"):
+        module = ".".join(path.relative_to(ROOT).with_suffix("").parts)
+        importlib.import_module(module.removesuffix(".__init__"))
+    offenders = sorted(
+        f"{cls.__module__}.{cls.__qualname__}"
+        for cls in _subclasses(wtforms.Form)
+        if cls.__module__.startswith("web.") and not issubclass(cls, forms.Form | forms.FlaskForm)
+    )
+    assert offenders == []

@@ -29,6 +29,8 @@ from matcher.models import TripStatus
 from matcher.notifications import events
 from matcher.plans.route_tokens import route_for_token
 from matcher.settings import Settings
+from matcher.text import CONTROL_CHARACTERS
+from matcher.text import has_control_characters
 
 DECLINED_REASON = "driver_declined"
 """``Trip.unserved_reason`` code for trips freed by a decline."""
@@ -85,6 +87,8 @@ def decline_route(
     reason = (reason or "").strip() or None
     if reason and len(reason) > MAX_REASON:
         raise ValidationError(N_("Please keep the reason short."), field="reason")
+    if reason and has_control_characters(reason, multiline=True):
+        raise ValidationError(CONTROL_CHARACTERS, field="reason")
     was_confirmed = route.status == RouteStatus.CONFIRMED
     route.status, route.responded_at, route.decline_reason = RouteStatus.DECLINED, now, reason
     route.confirm_token_hash = route.confirm_token_expires_at = None

@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField
 from wtforms import EmailField
 from wtforms import HiddenField
@@ -35,6 +34,7 @@ from matcher.models import NeedPurpose
 from matcher.models import NeedStatus
 from matcher.models import VettingReason
 from matcher.people.driver_office import VETTING_REASON_TEXTS
+from web.forms import FlaskForm
 from web.i18n import LANGUAGE_NAMES
 
 

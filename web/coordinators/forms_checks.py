@@ -8,7 +8,6 @@ instead of silently replacing the first.
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DecimalField
 from wtforms import HiddenField
 from wtforms import IntegerField
@@ -16,6 +15,8 @@ from wtforms import RadioField
 from wtforms import SelectField
 from wtforms.validators import InputRequired
 from wtforms.validators import NumberRange
+
+from web.forms import FlaskForm
 
 
 class _SeenPlaceForm(FlaskForm):

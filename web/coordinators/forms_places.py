@@ -14,10 +14,8 @@ from decimal import InvalidOperation
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import Field
 from wtforms import FieldList
-from wtforms import Form
 from wtforms import FormField
 from wtforms import HiddenField
 from wtforms import IntegerField
@@ -37,6 +35,8 @@ from matcher.models import LISTED_KINDS
 from matcher.models import PlaceKind
 from matcher.people.place_office import HoursInput
 from matcher.people.place_office import PlaceInput
+from web.forms import FlaskForm
+from web.forms import Form
 from web.riders.forms import NOT_A_TIME
 from web.riders.forms import REQUIRED
 from web.riders.forms import TOO_LONG

@@ -9,7 +9,6 @@ version added, so the office is held to the rider's own validation.
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField
 from wtforms import DateField
 from wtforms import HiddenField
@@ -18,6 +17,7 @@ from wtforms.validators import AnyOf
 from wtforms.validators import DataRequired
 from wtforms.validators import InputRequired
 
+from web.forms import FlaskForm
 from web.riders.forms import NOT_A_DATE
 from web.riders.forms import NeedForm
 

@@ -16,7 +16,6 @@ from flask import redirect
 from flask import render_template
 from flask import url_for
 from flask_babel import gettext as _
-from flask_wtf import FlaskForm
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.wrappers import Response
@@ -49,6 +48,7 @@ from web.coordinators.presenters import map_data
 from web.coordinators.presenters import route_views
 from web.db import get_session
 from web.errors import translate_domain_error
+from web.forms import FlaskForm
 from web.settings import current_settings
 
 Page = Response | str | tuple[str, int]

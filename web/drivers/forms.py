@@ -6,12 +6,10 @@ import datetime as dt
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField
 from wtforms import DateField
 from wtforms import Field
 from wtforms import FieldList
-from wtforms import Form
 from wtforms import FormField
 from wtforms import IntegerField
 from wtforms import PasswordField
@@ -37,6 +35,8 @@ from matcher.people.drivers import ExceptionInput
 from matcher.people.drivers import WindowInput
 from matcher.people.phones import normalise_phone
 from web.errors import translate_domain_error
+from web.forms import FlaskForm
+from web.forms import Form
 from web.riders.forms import EMAIL_PATTERN
 from web.riders.forms import NOT_A_DATE
 from web.riders.forms import NOT_AN_EMAIL

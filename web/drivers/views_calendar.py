@@ -19,7 +19,6 @@ from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_babel import pgettext
-from flask_wtf import FlaskForm
 from icalendar import Calendar
 from icalendar import Event
 
@@ -36,6 +35,7 @@ from web.auth import current_account
 from web.auth import driver_required
 from web.db import get_session
 from web.drivers.blueprint import bp
+from web.forms import FlaskForm
 from web.settings import current_settings
 from web.settings import today
 

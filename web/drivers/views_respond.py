@@ -10,7 +10,6 @@ from __future__ import annotations
 from flask import render_template
 from flask import request
 from flask_babel import gettext as _
-from flask_wtf import FlaskForm
 
 from matcher.clock import utcnow
 from matcher.errors import NotFound
@@ -20,6 +19,7 @@ from matcher.queries.schedules import driver_day
 from web.db import get_session
 from web.drivers.blueprint import bp
 from web.errors import translate_domain_error
+from web.forms import FlaskForm
 from web.settings import current_settings
 
 

@@ -13,12 +13,10 @@ import re
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField
 from wtforms import DateField
 from wtforms import Field
 from wtforms import FieldList
-from wtforms import Form
 from wtforms import FormField
 from wtforms import HiddenField
 from wtforms import IntegerField
@@ -47,6 +45,8 @@ from matcher.models import ScheduleKind
 from matcher.models.common import check_child_seats
 from matcher.people.phones import normalise_phone
 from web.errors import translate_domain_error
+from web.forms import FlaskForm
+from web.forms import Form
 from web.settings import today
 
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"

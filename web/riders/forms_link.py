@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import DataRequired
 from wtforms.validators import Length
 
 from matcher.people.personal_links import MAX_CONTACT_LENGTH
+from web.forms import FlaskForm
 from web.riders.forms import TOO_LONG
 
 

@@ -254,3 +254,13 @@ def test_a_viewer_may_compare_but_not_merge(viewer_client, session, gazetteer) -
     assert refused.status_code == 403
     session.expire_all()
     assert session.get(Place, other.id) is not None
+
+
+def test_control_characters_are_refused_at_their_field(coordinator_client, session) -> None:  # type: ignore[no-untyped-def]
+    data = {**NEW_DAYCARE, "name": "Kita\x00Regenbogen", "hours-0-opens": "07:00\x0c"}
+    response = coordinator_client.post("/coordinator/places/new", data=data)
+
+    assert response.status_code == 422
+    assert response.text.count("This contains invisible control characters") >= 2
+    assert 'id="name-error"' in response.text and 'value="Schulstraße 4"' in response.text
+    assert session.scalar(sa.select(sa.func.count()).select_from(Place)) == 0

@@ -95,3 +95,14 @@ def test_print_view_has_one_page_per_day_with_a_route(client, session, route) ->
     assert "Amal" in page and "kommt mit Kinderwagen" in page
     with client.get("/static/css/driver.css") as css:
         assert "break-after: page" in css.get_data(as_text=True)
+
+
+def test_a_decline_reason_with_a_nul_byte_is_refused(client, session, route) -> None:  # type: ignore[no-untyped-def]
+    log_in(client, "driver", route.driver_id)
+    response = client.post(
+        f"/driver/routes/{route.id}/answer", data={"action": "decline", "reason": "kr\x00ank"}
+    )
+    assert response.status_code == 422
+    assert "invisible control characters" in response.get_data(as_text=True)
+    session.expire_all()
+    assert route.status == RouteStatus.AWAITING

@@ -236,3 +236,20 @@ def test_a_drivers_cookie_saved_before_logout_opens_nothing_afterwards(client, s
     thief = app.test_client()
     thief.set_cookie("session", saved)
     assert thief.get("/driver/availability").status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("over", "field"),
+    [
+        ({"last_name": "Schulz\x00"}, "last_name"),
+        ({"car_description": "blauer\x1bVW"}, "car_description"),
+        ({"windows-0-start": "05:00\x00"}, "windows-0-start"),  # inside a row of the list
+    ],
+)
+def test_control_characters_are_a_field_error(client, session, gazetteer, over, field):
+    response = client.post("/register/driver?lang=en", data=driver_data(gazetteer, **over))
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert f'id="{field}-error"' in html
+    assert "This contains invisible control characters; please type it again." in html
+    assert session.scalars(sa.select(Driver)).first() is None

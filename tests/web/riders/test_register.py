@@ -270,3 +270,34 @@ def test_just_after_midnight_in_berlin_yesterday_is_past(client, session, gazett
     assert 'id="dates-error"' in response.get_data(as_text=True)
     today = form_data(gazetteer, dates="15.1.2027", **one_off)
     assert client.post("/register/rider?lang=en", data=today).status_code == 303
+
+
+CONTROL_DE = "Hier stehen unsichtbare Steuerzeichen; bitte tippen Sie es noch einmal ein."
+
+
+@pytest.mark.parametrize(
+    ("over", "field"),
+    [
+        ({"first_name": "Am\x00al"}, "first_name"),
+        ({"home_street": "Lange\tStraße"}, "home_street"),  # a tab in a one-line field
+        ({"email": "amal@example.org\x1b"}, "email"),
+        ({"seats_needed": "2\x00"}, "seats_needed"),  # said so, not "not a number"
+        ({"mobility_note": "Bitte\x00klingeln"}, "mobility_note"),
+        ({"schedule_kind": "dates", "dates": f"3.2.{NEXT_YEAR}\x7f"}, "dates"),
+        ({"rotation-0-arrive_by": "05:45\x00", "schedule_kind": "rotating"}, "rotation"),
+    ],
+)
+def test_control_characters_are_a_field_error(client, session, gazetteer, over, field):
+    response = client.post("/register/rider?lang=de", data=form_data(gazetteer, **over))
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert f'id="{field}-error"' in html and CONTROL_DE in html
+    assert html.count(CONTROL_DE) == 2  # at the field and in the summary
+    assert session.scalars(sa.select(Rider)).first() is None
+
+
+def test_a_multi_line_field_keeps_tabs_and_line_ends(client, session, gazetteer):
+    note = "Bitte klingeln\r\n\tzweimal"
+    sent = client.post("/register/rider", data=form_data(gazetteer, mobility_note=note))
+    assert sent.status_code == 303
+    assert session.scalars(sa.select(Rider)).one().note == note
