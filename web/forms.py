@@ -8,6 +8,8 @@ before the field's own validators:
 - no control characters (:mod:`matcher.text`): a multi-line field
   (``TextAreaField``) keeps tab, line feed and carriage return.
 
+:class:`EmailAddress` is the check for a typed e-mail address that will be stored.
+
 A ``FieldList`` of bare fields would bind its entries without ``Meta``: put rows in a
 ``FormField`` of a :class:`Form`, as every list here does.
 """
@@ -26,9 +28,12 @@ from wtforms import FormField
 from wtforms import TextAreaField
 from wtforms.meta import DefaultMeta
 from wtforms.validators import StopValidation
+from wtforms.validators import ValidationError
 
+from matcher.errors import ValidationError as DomainValidationError
 from matcher.text import CONTROL_CHARACTERS
 from matcher.text import has_control_characters
+from matcher.text import normalise_email
 
 
 class NoControlCharacters:
@@ -53,6 +58,26 @@ def _texts(field: Field) -> Iterator[str]:
             yield value
         elif isinstance(value, list | tuple):
             yield from (item for item in value if isinstance(item, str))
+
+
+class EmailAddress:
+    """An e-mail address that will be stored: checked by :func:`matcher.text.normalise_email`.
+
+    An empty field passes (put ``DataRequired`` or ``Optional`` in front). Login forms
+    do not use it: they only look an address up.
+    """
+
+    def __init__(self, message: Any = None) -> None:
+        self.message = message
+
+    def __call__(self, form: wtforms.Form, field: Field) -> None:
+        """Raise ``ValidationError`` (the given message, else the domain's) if refused."""
+        if not field.data:
+            return
+        try:
+            normalise_email(field.data)
+        except DomainValidationError as error:
+            raise ValidationError(str(self.message or gettext(error.template))) from None
 
 
 class RulesMeta(DefaultMeta):

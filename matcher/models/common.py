@@ -34,7 +34,12 @@ MAX_SEATS = 8
 E164 = re.compile(r"^\+[1-9][0-9]{6,14}$")
 LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}$")
 SHA256_HEX = re.compile(r"^[0-9a-f]{64}$")
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+EMAIL = re.compile(r"^[^@\s\"<>()\[\]\\,;:]+@[^@\s\"<>()\[\]\\,;:]+\.[^@\s\"<>()\[\]\\,;:]+$")
+"""The stored address's rough shape: no blanks, quotes, brackets or separators anywhere.
+
+A typed address is checked in full by ``matcher.text.normalise_email``; this guard also
+lets the reserved ``.invalid`` domain of the demo and the tests through.
+"""
 
 # A check returns what it was given: a required column's validator gets and
 # returns a value, a nullable one's may get and return None.

@@ -20,7 +20,6 @@ never show: its answer is the same whether the number is known or not.
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -44,12 +43,13 @@ from matcher.security import new_nonce
 from matcher.security import new_token
 from matcher.security import same_hash
 from matcher.settings import Settings
+from matcher.text import NOT_AN_EMAIL
+from matcher.text import normalise_email
 
 PURPOSE = "rider-link"
 """Binds the HMAC to personal links, so no other derived token can equal one."""
 
 MAX_CONTACT_LENGTH = 254
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 CANNOT_MAKE_AGAIN = N_(
     "This rider's link cannot be sent again or printed (it is from before this was possible)."
@@ -199,10 +199,9 @@ def contact_of(text: str) -> tuple[OutboxChannel, str]:
     """
     value = (text or "").strip()
     if "@" in value:
-        email = value.lower()
-        if len(email) > MAX_CONTACT_LENGTH or not _EMAIL.match(email):
-            raise ValidationError(N_("Please give a valid e-mail address."), field="contact")
-        return OutboxChannel.EMAIL, email
+        if len(value) > MAX_CONTACT_LENGTH:
+            raise ValidationError(NOT_AN_EMAIL, field="contact")
+        return OutboxChannel.EMAIL, normalise_email(value, field="contact")
     if not value:
         raise ValidationError(NOT_A_CONTACT, field="contact")
     try:

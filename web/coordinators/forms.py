@@ -34,6 +34,7 @@ from matcher.models import NeedPurpose
 from matcher.models import NeedStatus
 from matcher.models import VettingReason
 from matcher.people.driver_office import VETTING_REASON_TEXTS
+from web.forms import EmailAddress
 from web.forms import FlaskForm
 from web.i18n import LANGUAGE_NAMES
 
@@ -206,7 +207,9 @@ class InviteForm(FlaskForm):
     """Invite a coordinator: name, e-mail, role and the language of the invitation."""
 
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
-    email = EmailField(_l("E-mail address"), validators=[DataRequired(), Length(max=254)])
+    email = EmailField(
+        _l("E-mail address"), validators=[DataRequired(), Length(max=254), EmailAddress()]
+    )
     role = SelectField(_l("Role"), choices=role_choices, default=CoordinatorRole.COORDINATOR.value)
     locale = SelectField(_l("Language of the invitation"), default="de")
 

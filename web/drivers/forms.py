@@ -35,6 +35,7 @@ from matcher.people.drivers import ExceptionInput
 from matcher.people.drivers import WindowInput
 from matcher.people.phones import normalise_phone
 from web.errors import translate_domain_error
+from web.forms import EmailAddress
 from web.forms import FlaskForm
 from web.forms import Form
 from web.riders.forms import EMAIL_PATTERN
@@ -147,7 +148,7 @@ class DriverForm(AvailabilityFields):
         validators=[
             DataRequired(message=REQUIRED),
             Length(max=254, message=TOO_LONG),
-            Regexp(EMAIL_PATTERN, message=NOT_AN_EMAIL),
+            EmailAddress(message=NOT_AN_EMAIL),
         ],
     )
     home_street = StringField(

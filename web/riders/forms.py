@@ -35,21 +35,22 @@ from wtforms.validators import InputRequired
 from wtforms.validators import Length
 from wtforms.validators import NumberRange
 from wtforms.validators import Optional
-from wtforms.validators import Regexp
 
 from matcher.errors import ValidationError as DomainValidationError
 from matcher.models import MAX_SEATS
 from matcher.models import MobilityNeed
 from matcher.models import NeedPurpose
 from matcher.models import ScheduleKind
+from matcher.models.common import EMAIL
 from matcher.models.common import check_child_seats
 from matcher.people.phones import normalise_phone
 from web.errors import translate_domain_error
+from web.forms import EmailAddress
 from web.forms import FlaskForm
 from web.forms import Form
 from web.settings import today
 
-EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+EMAIL_PATTERN = EMAIL.pattern
 NOT_AN_EMAIL = _l("This does not look like an e-mail address.")
 MAX_DATES = 60
 ROTATION_WEEKS = 3
@@ -355,7 +356,7 @@ class RiderForm(NeedForm):
         validators=[
             Optional(),
             Length(max=254, message=TOO_LONG),
-            Regexp(EMAIL_PATTERN, message=NOT_AN_EMAIL),
+            EmailAddress(message=NOT_AN_EMAIL),
         ],
     )
     home_street = StringField(

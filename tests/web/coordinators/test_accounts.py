@@ -31,7 +31,7 @@ def link_path(mail: OutboxMessage) -> str:
 
 def invite(client, **data):  # type: ignore[no-untyped-def]
     data.setdefault("name", "Nora Neu")
-    data.setdefault("email", "nora@example.invalid")
+    data.setdefault("email", "nora@example.org")
     data.setdefault("role", "coordinator")
     data.setdefault("locale", "tr")
     return client.post("/coordinator/accounts/invite", data=data)
@@ -43,11 +43,11 @@ def test_admin_invites_and_the_invitee_sets_a_password_and_logs_in(  # type: ign
     page = admin_client.get("/coordinator/accounts")
     assert page.status_code == 200 and "Invite a coordinator" in page.text
     assert invite(admin_client).status_code == 302
-    nora = session.scalars(sa.select(Coordinator).filter_by(email="nora@example.invalid")).one()
+    nora = session.scalars(sa.select(Coordinator).filter_by(email="nora@example.org")).one()
     assert nora.invitation_pending and nora.locale == "tr"
     assert "invited, no password yet" in admin_client.get("/coordinator/accounts").text
     (mail,) = outbox(session)
-    assert mail.recipient == "nora@example.invalid" and mail.locale == "tr"
+    assert mail.recipient == "nora@example.org" and mail.locale == "tr"
     assert mail.subject == "Mitfahrnetz ofisine davetiniz"
 
     invitee = app.test_client()
@@ -66,7 +66,7 @@ def test_admin_invites_and_the_invitee_sets_a_password_and_logs_in(  # type: ign
     assert invitee.get(path).status_code == 404
     other = app.test_client()
     login = other.post(
-        "/coordinator/login", data={"email": "nora@example.invalid", "password": NEW_PASSWORD}
+        "/coordinator/login", data={"email": "nora@example.org", "password": NEW_PASSWORD}
     )
     assert login.status_code == 302
     audit = list(session.scalars(sa.select(AuditEntry.action).order_by(AuditEntry.id)))
@@ -74,8 +74,8 @@ def test_admin_invites_and_the_invitee_sets_a_password_and_logs_in(  # type: ign
 
 
 def test_inviting_a_taken_address_says_so_and_keeps_the_form(admin_client, session) -> None:  # type: ignore[no-untyped-def]
-    make_coordinator(session, email="petra@example.invalid")
-    response = invite(admin_client, email="Petra@example.invalid", name="Petra Zwei")
+    make_coordinator(session, email="petra@example.org")
+    response = invite(admin_client, email="Petra@example.org", name="Petra Zwei")
     assert response.status_code == 422
     assert "An account with this e-mail address exists already." in response.text
     assert 'value="Petra Zwei"' in response.text
@@ -206,4 +206,11 @@ def test_account_changes_need_the_csrf_token(app_config, session, config) -> Non
     admin = make_coordinator(session, role="admin")
     log_in(client, "coordinator", admin.id)
     assert invite(client).status_code == 400
+    assert outbox(session) == []
+
+
+def test_an_invitation_needs_a_real_address(admin_client, session) -> None:  # type: ignore[no-untyped-def]
+    response = invite(admin_client, email='x"<script>@b.de')
+    assert response.status_code == 422
+    assert "Please give a valid e-mail address." in response.text
     assert outbox(session) == []

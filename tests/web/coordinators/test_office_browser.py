@@ -108,18 +108,18 @@ def test_admin_invites_and_the_invitee_sets_a_password(office_site, browser) -> 
     page.click("nav.coordinator-nav a[href='/coordinator/accounts']")
     assert page.locator("h1").inner_text() == "Office accounts"
     page.fill("input[name=name]", "Nora Neu")
-    page.fill("input[name=email]", "nora@example.invalid")
+    page.fill("input[name=email]", "nora@example.org")
     page.select_option("select[name=role]", "coordinator")
     page.select_option("select[name=locale]", "en")
     page.get_by_role("button", name="Send the invitation").click()
-    page.wait_for_selector("text=nora@example.invalid is invited")
+    page.wait_for_selector("text=nora@example.org is invited")
     assert page.locator("tr", has_text="Nora Neu").locator("text=invited, no password yet").count()
     shot(page, "accounts-1280")
     page.set_viewport_size({"width": 360, "height": 780})
     shot(page, "accounts-360")
     no_sideways_scroll(page)
 
-    (body,) = office_site.outbox_bodies("nora@example.invalid")
+    (body,) = office_site.outbox_bodies("nora@example.org")
     path = re.search(r"(/coordinator/password/\S+)", body).group(1)  # type: ignore[union-attr]
     invitee = browser.new_context(viewport={"width": 360, "height": 780}, locale="en-GB")
     their = invitee.new_page()

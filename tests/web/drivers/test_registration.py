@@ -72,6 +72,7 @@ def test_round_trip(client, session, gazetteer, lang, direction):
 INVALID = [
     ({"first_name": ""}, "first_name"),
     ({"email": "heike"}, "email"),
+    ({"email": 'x"<script>@b.de'}, "email"),
     ({"phone": "0"}, "phone"),
     ({"home_village": ""}, "home_village"),
     ({"seats": "0"}, "seats"),

@@ -88,6 +88,7 @@ def test_an_e_mail_address_gets_an_e_mail(english, session) -> None:  # type: ig
         ("", "Please enter your phone number or e-mail address."),
         ("12", "This is not a phone number we can call"),
         ("someone@", "Please give a valid e-mail address."),
+        ('x"<script>@b.de', "Please give a valid e-mail address."),
     ],
 )
 def test_what_is_neither_a_number_nor_an_address_is_explained_at_the_field(  # type: ignore[no-untyped-def]

@@ -121,6 +121,9 @@ INVALID = [
     ({"phone": "12345"}, "phone"),
     ({"phone": ""}, "phone"),
     ({"email": "not-an-email"}, "email"),
+    ({"email": 'x"<script>@b.de'}, "email"),  # checked by email-validator
+    ({"email": "Amal <amal@example.org>"}, "email"),
+    ({"email": "amal@localhost"}, "email"),
     ({"home_street": ""}, "home_street"),
     ({"home_village": ""}, "home_village"),
     ({"home_village": "999999"}, "home_village"),
