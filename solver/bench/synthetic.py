@@ -71,7 +71,8 @@ def district(n_requests: int, seed: int = 0, drivers: int | None = None) -> Prob
     n_drivers = drivers if drivers is not None else max(1, n_requests // 5)
     driver_homes = [_point(rng, None, 0) for _ in range(n_drivers)]
     points = homes + sites + driver_homes
-    # great_circle: ~0.2 % off the ellipsoid and ~15x faster for a 1,000-point table
+    # great_circle (the sphere, ~0.2 % off the ellipsoid): the instances these benchmarks were
+    # recorded on
     matrix = build_matrix(points, GeodesicTravelModel(method="great_circle"))
     dur = matrix.durations
     requests = []
