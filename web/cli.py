@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import click
 from flask import Flask
 from flask import current_app
@@ -49,6 +51,24 @@ def db_current() -> None:
 def demo_load() -> None:
     """Fill an empty database with the demo district (does nothing if it is there)."""
     click.echo(load_demo_district())
+
+
+@demo_cli.command("history")
+@click.option("--days", default=365, show_default=True, help="How many days back from yesterday.")
+def demo_history(days: int) -> None:
+    """Give the demo district a made-up past of published plans, for the reports."""
+    from matcher.clock import today
+    from matcher.demo.history import add_history
+    from web.settings import current_settings
+
+    last = today(current_settings().tz) - dt.timedelta(days=1)
+    first = last - dt.timedelta(days=days - 1)
+    with session_scope(session_factory()) as session:
+        made = add_history(session, first, last, current_settings())
+    click.echo(
+        f"{made.days} days from {first} to {last}: {made.trips} trips, "
+        f"{made.plans} published plans, {made.routes} routes."
+    )
 
 
 def load_demo_district() -> str:

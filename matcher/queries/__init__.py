@@ -11,7 +11,6 @@ Public modules (``from matcher.queries import overview``):
 - ``unserved``: rides a published plan leaves without a driver: riders to call, riders' view.
 - ``schedules``: what drivers (and riders) see of published plans: pages, print, iCal, mail.
 - ``figures``: a plan version's figures.
-- ``district_figures``: the district's demand and the share served per week.
 """
 
 __all__ = [
@@ -24,5 +23,4 @@ __all__ = [
     "unserved",
     "schedules",
     "figures",
-    "district_figures",
 ]

@@ -15,6 +15,7 @@ Public modules (``from matcher.reports import periods``):
 - ``childcare``: rides with a daycare stop on the way, course sites out of reach.
 - ``volunteers``: drivers active, hours, kilometres, rides, answers, the busiest fifth.
 - ``statements``: a driver's month of rides, hours and kilometres.
+- ``report``: every table above for one filter, as the reports area, exports and summary show it.
 """
 
 __all__ = [
@@ -31,4 +32,5 @@ __all__ = [
     "childcare",
     "volunteers",
     "statements",
+    "report",
 ]

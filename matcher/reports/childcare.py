@@ -9,13 +9,13 @@ from matcher.models import NeedPurpose
 from matcher.models import PlaceKind
 from matcher.reports.crosstab import CrossTable
 from matcher.reports.crosstab import crosstab
-from matcher.reports.facts import trip_facts
+from matcher.reports.facts import facts_of
 from matcher.reports.periods import Period
 
 SERVED_COLUMNS = ["served", "unserved"]
 
 
-def _served(facts: sa.Subquery) -> sa.ColumnElement[str]:
+def _served(facts: sa.FromClause) -> sa.ColumnElement[str]:
     return sa.case((facts.c.served == 1, "served"), else_="unserved")
 
 
@@ -23,7 +23,7 @@ def daycare_stops(
     session: Session, period: Period, *, municipality: str | None = None
 ) -> CrossTable:
     """Rows 'daycare' (a stop at a daycare on the way) and 'direct'; columns served, unserved."""
-    facts = trip_facts(period, municipality=municipality)
+    facts = facts_of(session, period, municipality=municipality)
     with_stop = sa.case((facts.c.via_id.is_not(None), "daycare"), else_="direct")
     return crosstab(
         session,
@@ -39,7 +39,7 @@ def courses_out_of_reach(
     session: Session, period: Period, *, municipality: str | None = None
 ) -> CrossTable:
     """Course sites riders named, with their rides served and not, busiest first."""
-    facts = trip_facts(period, purpose=NeedPurpose.COURSE, municipality=municipality)
+    facts = facts_of(session, period, purpose=NeedPurpose.COURSE, municipality=municipality)
     return crosstab(
         session,
         facts,

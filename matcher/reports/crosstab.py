@@ -33,7 +33,7 @@ class CrossTable:
 
 def crosstab(
     session: Session,
-    facts: sa.Subquery,
+    facts: sa.FromClause,
     row: sa.ColumnElement[Any],
     column: sa.ColumnElement[Any],
     *,

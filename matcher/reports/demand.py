@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from matcher.models import NeedPurpose
-from matcher.reports.facts import trip_facts
+from matcher.reports.facts import facts_of
 from matcher.reports.periods import Period
 from matcher.reports.suppression import Cell
 from matcher.reports.suppression import suppress
@@ -59,7 +59,7 @@ def demand(
     municipality: str | None = None,
 ) -> DemandTable:
     """Rides requested, served and unserved per group, aggregated in SQL, small cells hidden."""
-    facts = trip_facts(period, purpose=purpose, municipality=municipality)
+    facts = facts_of(session, period, purpose=purpose, municipality=municipality)
     figures = (
         sa.func.count(sa.distinct(facts.c.rider_id)).label("people"),
         sa.func.count().label("requested"),

@@ -7,7 +7,13 @@ decline; that is what happened, whatever drafts came later.
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
 import sqlalchemy as sa
+from sqlalchemy.orm import Session
 from sqlalchemy.orm import aliased
 
 from matcher.models import DayPlan
@@ -22,9 +28,15 @@ from matcher.models import Trip
 from matcher.models import TripDirection
 from matcher.models import TripStatus
 from matcher.reports.periods import Period
+from matcher.reports.sqltime import iso_weekday
+from matcher.reports.sqltime import local_hour
+from matcher.reports.sqltime import utc_offsets
 
 NOT_PUBLISHED = "not_published"
 """Reason code of a trip whose day never got a published plan."""
+
+_HELD = "matcher.reports.facts"
+"""Key in ``Session.info`` of the facts a report materialised: (period, table)."""
 
 
 def served_clause() -> sa.ColumnElement[bool]:
@@ -39,12 +51,18 @@ def served_clause() -> sa.ColumnElement[bool]:
 
 
 def trip_facts(
-    period: Period, purpose: NeedPurpose | None = None, municipality: str | None = None
+    period: Period,
+    purpose: NeedPurpose | None = None,
+    municipality: str | None = None,
+    *,
+    clock: tuple[str, dt.tzinfo] | None = None,
 ) -> sa.Subquery:
     """One row per counted trip: rider, day, purpose, areas, served, reason, the time wished.
 
     ``wish_at`` is the instant the rider named (arrive by, or pick up after);
-    ``away_*`` describe the place she travels to (or comes back from).
+    ``away_*`` describe the place she travels to (or comes back from). With
+    ``clock`` (the dialect and the district's time zone) the rows also carry
+    ``weekday`` (ISO, 1 Monday) and ``wish_hour`` (0-23 on the local clock).
     """
     home = aliased(Place)
     away = aliased(Place)
@@ -53,18 +71,33 @@ def trip_facts(
     away_id = sa.case((outbound, Trip.destination_id), else_=Trip.origin_id)
     home_area = sa.func.coalesce(home.municipality, home.name)
     away_area = sa.func.coalesce(away.municipality, away.name)
-    served = served_clause()
+    # Joined as sets, not asked per trip: one pass over the period's plans.
+    served_trips = (
+        sa.select(Stop.trip_id.label("trip_id"))
+        .join(Route, Route.id == Stop.route_id)
+        .join(DayPlan, DayPlan.id == Route.plan_id)
+        .where(Stop.kind == StopKind.PICKUP, Stop.trip_id.is_not(None))
+        .where(DayPlan.status == PlanStatus.PUBLISHED, Route.status != RouteStatus.DECLINED)
+        .where(DayPlan.day.between(period.first, period.last))
+        .group_by(Stop.trip_id)
+        .subquery("served_trips")
+    )
+    published_days = (
+        sa.select(DayPlan.day.label("day"))
+        .where(DayPlan.status == PlanStatus.PUBLISHED)
+        .where(DayPlan.day.between(period.first, period.last))
+        .group_by(DayPlan.day)
+        .subquery("published_days")
+    )
+    served = served_trips.c.trip_id.is_not(None)
     # The time the rider named: the arrival on the way there, the pick-up on the way back.
     wish_at = sa.case(
         (outbound & Trip.latest_dropoff.is_not(None), Trip.latest_dropoff),
         else_=sa.func.coalesce(Trip.earliest_pickup, Trip.latest_dropoff),
     )
-    published = sa.exists(
-        sa.select(DayPlan.id).where(DayPlan.day == Trip.day, DayPlan.status == PlanStatus.PUBLISHED)
-    )
     reason = sa.case(
         (served, sa.null()),
-        (~published, sa.literal(NOT_PUBLISHED)),
+        (published_days.c.day.is_(None), sa.literal(NOT_PUBLISHED)),
         else_=sa.func.coalesce(Trip.unserved_reason, sa.literal("unassigned")),
     )
     query = (
@@ -85,11 +118,90 @@ def trip_facts(
         )
         .join(home, home.id == home_id)
         .join(away, away.id == away_id)
+        .outerjoin(served_trips, served_trips.c.trip_id == Trip.id)
+        .outerjoin(published_days, published_days.c.day == Trip.day)
         .where(Trip.day.between(period.first, period.last))
         .where(Trip.status != TripStatus.CANCELLED)
     )
+    if clock is not None:
+        dialect, tz = clock
+        offsets = utc_offsets(period.first, period.last, tz)
+        query = query.add_columns(
+            iso_weekday(Trip.day, dialect).label("weekday"),
+            local_hour(wish_at, dialect, offsets).label("wish_hour"),
+        )
     if purpose is not None:
         query = query.where(Trip.purpose == purpose)
     if municipality:
         query = query.where(home_area == municipality)
     return query.subquery("facts")
+
+
+def facts_of(
+    session: Session,
+    period: Period,
+    *,
+    purpose: NeedPurpose | None = None,
+    municipality: str | None = None,
+    tz: dt.tzinfo | None = None,
+) -> sa.FromClause:
+    """The facts every report module reads: the materialised table when one is held, else SQL.
+
+    Inside :func:`materialised` the served flag, the areas and the local hours
+    are worked out once for the whole report instead of once per table. Pass
+    ``tz`` to get the ``weekday`` and ``wish_hour`` columns.
+    """
+    held = session.info.get(_HELD)
+    if held is None or held[0] != period or (tz is not None and held[1] != tz):
+        clock = None if tz is None else (session.get_bind().dialect.name, tz)
+        return trip_facts(period, purpose, municipality, clock=clock)
+    table: sa.Table = held[2]
+    if purpose is None and not municipality:
+        return table
+    query = sa.select(table)
+    if purpose is not None:
+        query = query.where(table.c.purpose == purpose)
+    if municipality:
+        query = query.where(table.c.home_area == municipality)
+    return query.subquery("facts")
+
+
+@contextmanager
+def materialised(session: Session, period: Period, tz: dt.tzinfo) -> Iterator[None]:
+    """Hold the period's facts in a temporary table while the block runs, then drop it.
+
+    The table lives in the session's connection only (no other request sees
+    it); if the block fails, the caller's rollback removes it with the rest.
+    """
+    held = session.info.get(_HELD)
+    if held is not None:
+        if held[0] != period or held[1] != tz:
+            raise RuntimeError("other report facts are already materialised in this session")
+        yield  # a section inside the whole report: the facts are there
+        return
+    source = trip_facts(period, clock=(session.get_bind().dialect.name, tz))
+    columns = []
+    selected: list[sa.ColumnElement[Any]] = []
+    for column in source.c:
+        if isinstance(column.type, sa.Enum):
+            columns.append(sa.Column(column.name, sa.String(40)))
+            selected.append(sa.cast(column, sa.String(40)).label(column.name))
+        else:
+            # The trip id is the key: reports join the facts back to trips and stops.
+            key = column.name == "trip_id"
+            columns.append(sa.Column(column.name, column.type, primary_key=key))
+            selected.append(column)
+    table = sa.Table("report_facts", sa.MetaData(), *columns, prefixes=["TEMPORARY"])
+    connection = session.connection()
+    # SQLite keeps a temporary table its rollback brought back: start from none.
+    connection.execute(sa.text(f"DROP TABLE IF EXISTS {table.name}"))
+    table.create(connection)
+    session.execute(table.insert().from_select([c.name for c in columns], sa.select(*selected)))
+    session.info[_HELD] = (period, tz, table)
+    try:
+        yield
+    except BaseException:
+        session.info.pop(_HELD, None)
+        raise
+    session.info.pop(_HELD, None)
+    table.drop(connection)

@@ -9,11 +9,8 @@ from sqlalchemy.orm import Session
 from matcher.models import NeedPurpose
 from matcher.reports.crosstab import CrossTable
 from matcher.reports.crosstab import crosstab
-from matcher.reports.facts import trip_facts
+from matcher.reports.facts import facts_of
 from matcher.reports.periods import Period
-from matcher.reports.sqltime import iso_weekday
-from matcher.reports.sqltime import local_hour
-from matcher.reports.sqltime import utc_offsets
 
 WEEKDAYS = list(range(1, 8))
 HOURS = list(range(24))
@@ -33,14 +30,12 @@ def by_weekday_and_hour(
     The hour is taken on the local clock of the trip's own instant, so a week
     in which the clocks change still puts a 05:30 shift start at 5.
     """
-    dialect = session.get_bind().dialect.name
-    facts = trip_facts(period, purpose=purpose, municipality=municipality)
-    offsets = utc_offsets(period.first, period.last, tz)
+    facts = facts_of(session, period, purpose=purpose, municipality=municipality, tz=tz)
     return crosstab(
         session,
         facts,
-        iso_weekday(facts.c.day, dialect),
-        local_hour(facts.c.wish_at, dialect, offsets),
+        facts.c.weekday,
+        facts.c.wish_hour,
         where=(facts.c.served == 0) if unserved_only else None,
         rows=WEEKDAYS,
         columns=HOURS,

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 from matcher.models import NeedPurpose
 from matcher.reports.crosstab import CrossTable
 from matcher.reports.crosstab import crosstab
-from matcher.reports.facts import trip_facts
+from matcher.reports.facts import facts_of
 from matcher.reports.periods import Period
 
 
@@ -20,7 +20,7 @@ def origin_destination(
     unserved_only: bool = False,
 ) -> CrossTable:
     """Rows: the home area; columns: the destination area; a way back counts like the way there."""
-    facts = trip_facts(period, purpose=purpose, municipality=municipality)
+    facts = facts_of(session, period, purpose=purpose, municipality=municipality)
     return crosstab(
         session,
         facts,

@@ -20,7 +20,7 @@ from matcher.models import StopKind
 from matcher.models import Trip
 from matcher.reports.crosstab import crosstab
 from matcher.reports.facts import NOT_PUBLISHED
-from matcher.reports.facts import trip_facts
+from matcher.reports.facts import facts_of
 from matcher.reports.periods import Period
 from matcher.reports.sqltime import epoch_seconds
 from matcher.reports.suppression import MIN_PEOPLE
@@ -91,7 +91,7 @@ def service_over_time(
     municipality: str | None = None,
 ) -> ServiceSeries:
     """Rides requested, served and unserved by reason group for each bucket of the period."""
-    facts = trip_facts(period, purpose=purpose, municipality=municipality)
+    facts = facts_of(session, period, purpose=purpose, municipality=municipality)
     buckets = period.buckets()
     bucket = sa.case(
         *((facts.c.day.between(first, last), index) for index, (first, last) in enumerate(buckets)),
@@ -134,7 +134,7 @@ def regular_riders(
     municipality: str | None = None,
 ) -> RegularRiders:
     """A rider's day is served when all her counted rides that day were served."""
-    facts = trip_facts(period, purpose=purpose, municipality=municipality)
+    facts = facts_of(session, period, purpose=purpose, municipality=municipality)
     days = (
         sa.select(facts.c.rider_id, facts.c.day, sa.func.min(facts.c.served).label("served"))
         .group_by(facts.c.rider_id, facts.c.day)
@@ -184,7 +184,7 @@ def extra_ride_time(
 ) -> ExtraRideTime:
     """From the pick-up's departure to the drop-off's arrival, minus the direct travel time."""
     dialect = session.get_bind().dialect.name
-    facts = trip_facts(period, purpose=purpose, municipality=municipality)
+    facts = facts_of(session, period, purpose=purpose, municipality=municipality)
     pickup = sa.orm.aliased(Stop)
     dropoff = sa.orm.aliased(Stop)
     published = (

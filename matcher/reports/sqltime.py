@@ -23,7 +23,7 @@ def epoch_seconds(instant: sa.ColumnExpressionArgument[Any], dialect: str) -> sa
     return sa.cast(sa.extract("epoch", instant), sa.BigInteger)
 
 
-def iso_weekday(day: sa.ColumnElement[dt.date], dialect: str) -> sa.ColumnElement[int]:
+def iso_weekday(day: sa.ColumnExpressionArgument[dt.date], dialect: str) -> sa.ColumnElement[int]:
     """1 for Monday to 7 for Sunday."""
     if dialect == "sqlite":
         sunday_zero = sa.cast(sa.func.strftime("%w", day), sa.Integer)

@@ -12,10 +12,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from matcher.models import NeedPurpose
-from matcher.reports.facts import trip_facts
+from matcher.reports.facts import facts_of
 from matcher.reports.periods import Period
-from matcher.reports.sqltime import local_hour
-from matcher.reports.sqltime import utc_offsets
 from matcher.reports.suppression import Cell
 from matcher.reports.suppression import suppress
 
@@ -57,15 +55,14 @@ def unmet(
     municipality: str | None = None,
 ) -> UnmetTable:
     """Rides not served, grouped by purpose, home area or the local hour wished."""
-    facts = trip_facts(period, purpose=purpose, municipality=municipality)
+    facts = facts_of(session, period, purpose=purpose, municipality=municipality, tz=tz)
     key: sa.ColumnElement[Any]
     if by == UnmetBy.PURPOSE:
         key = facts.c.purpose
     elif by == UnmetBy.HOME:
         key = facts.c.home_area
     else:
-        dialect = session.get_bind().dialect.name
-        key = local_hour(facts.c.wish_at, dialect, utc_offsets(period.first, period.last, tz))
+        key = facts.c.wish_hour
     days = (
         sa.select(
             key.label("key"),

@@ -11,6 +11,7 @@ from web.coordinators import views_auth as views_auth
 from web.coordinators import views_checks as views_checks
 from web.coordinators import views_dashboard as views_dashboard
 from web.coordinators import views_days as views_days
+from web.coordinators import views_district as views_district
 from web.coordinators import views_drivers as views_drivers
 from web.coordinators import views_intake as views_intake
 from web.coordinators import views_places as views_places

@@ -1,4 +1,4 @@
-"""Reports: the audit log (who changed what, when) and the district's figures."""
+"""The audit log: who changed what, when."""
 
 from __future__ import annotations
 
@@ -8,13 +8,11 @@ from flask import render_template
 from flask import request
 
 from matcher.models import ActorType
-from matcher.queries import district_figures
 from matcher.queries import overview
 from web.auth import coordinator_required
 from web.coordinators.blueprint import bp
 from web.db import get_session
 from web.settings import current_settings
-from web.settings import today
 
 AUDIT_PAGE_SIZE = 200
 
@@ -40,18 +38,4 @@ def audit() -> str:
         entries=entries,
         day=day,
         coordinators=overview.coordinator_names(session, coordinator_ids),
-    )
-
-
-FIGURE_WEEKS = 8
-
-
-@bp.get("/figures")
-@coordinator_required
-def figures() -> str:
-    """Needs by purpose and municipality, served share of the last weeks."""
-    this_monday = today() - dt.timedelta(days=today().weekday())
-    return render_template(
-        "coordinators/figures.html",
-        figures=district_figures.district_figures(get_session(), this_monday, FIGURE_WEEKS),
     )

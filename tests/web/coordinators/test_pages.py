@@ -13,7 +13,6 @@ from matcher.models import PlanningRunStatus
 from matcher.models import PlanStatus
 from tests.factories import make_driver
 from tests.factories import make_need
-from tests.factories import make_place
 from tests.factories import make_plan
 from tests.factories import make_rider
 from tests.factories import make_route
@@ -237,18 +236,3 @@ def test_audit_log_for_a_day_includes_changes_to_its_plans(
     assert "trip.move" in coordinator_client.get(f"/coordinator/audit?day={DAY}").text
     assert "trip.move" not in coordinator_client.get("/coordinator/audit?day=2026-06-03").text
     assert coordinator_client.get("/coordinator/audit?day=nonsense").status_code == 200
-
-
-def test_district_figures_show_demand_and_the_weekly_share_served(
-    on_day, coordinator_client, session, demo_day
-) -> None:  # type: ignore[no-untyped-def]
-    make_need(session, purpose="course", origin=make_place(session, municipality="Hitzacker"))
-    make_need(session, origin=make_place(session, municipality="Hitzacker"))
-    make_need(session, origin=make_place(session, municipality="Gartow"))
-    page = coordinator_client.get("/coordinator/figures").text
-    assert "Figures of the district" in page
-    assert '<th scope="row">Work</th><td class="num">2</td>' in page
-    assert '<th scope="row">Hitzacker</th><td class="num">2</td>' in page
-    assert "1 Jun 2026" in page  # the week of the demo day: 5 requested, 4 served
-    assert '<td class="num">5</td>\n      <td class="num">4</td>' in page
-    assert "80 %" in page
