@@ -53,10 +53,19 @@ def demo_load() -> None:
     click.echo(load_demo_district())
 
 
+DEMO_HISTORY_DAYS = 84
+"""The demo district comes with twelve weeks of made-up past, so its reports show something."""
+
+
 @demo_cli.command("history")
 @click.option("--days", default=365, show_default=True, help="How many days back from yesterday.")
 def demo_history(days: int) -> None:
     """Give the demo district a made-up past of published plans, for the reports."""
+    click.echo(add_demo_history(days))
+
+
+def add_demo_history(days: int) -> str:
+    """Published days up to yesterday in one transaction; return what to print."""
     from matcher.clock import today
     from matcher.demo.history import add_history
     from web.settings import current_settings
@@ -65,19 +74,21 @@ def demo_history(days: int) -> None:
     first = last - dt.timedelta(days=days - 1)
     with session_scope(session_factory()) as session:
         made = add_history(session, first, last, current_settings())
-    click.echo(
-        f"{made.days} days from {first} to {last}: {made.trips} trips, "
-        f"{made.plans} published plans, {made.routes} routes."
+    return (
+        f"A made-up past for the reports: {made.days} days from {first} to {last}, "
+        f"{made.trips} trips, {made.plans} published plans, {made.routes} routes."
     )
 
 
 def load_demo_district() -> str:
-    """Load the demo district in one transaction; return the summary to print."""
+    """Load the demo district (and its past) in one transaction each; return what to print."""
     from matcher.demo import load_demo
 
     with session_scope(session_factory()) as session:
         summary = load_demo(session)
-    return str(summary)
+    if not summary.loaded:
+        return str(summary)
+    return f"{summary}\n{add_demo_history(DEMO_HISTORY_DAYS)}"
 
 
 @click.command("setup")

@@ -28,6 +28,7 @@ from matcher.models import Trip
 from matcher.models import TripDirection
 from matcher.models import TripStatus
 from matcher.reports.periods import Period
+from matcher.reports.sqltime import epoch_seconds
 from matcher.reports.sqltime import iso_weekday
 from matcher.reports.sqltime import local_hour
 from matcher.reports.sqltime import utc_offsets
@@ -39,30 +40,22 @@ _HELD = "matcher.reports.facts"
 """Key in ``Session.info`` of the facts a report materialised: (period, table)."""
 
 
-def served_clause() -> sa.ColumnElement[bool]:
-    """True when the trip is picked up in its day's published plan on a route not declined."""
-    return sa.exists(
-        sa.select(Stop.id)
-        .join(Route, Route.id == Stop.route_id)
-        .join(DayPlan, DayPlan.id == Route.plan_id)
-        .where(Stop.trip_id == Trip.id, Stop.kind == StopKind.PICKUP)
-        .where(DayPlan.status == PlanStatus.PUBLISHED, Route.status != RouteStatus.DECLINED)
-    )
-
-
 def trip_facts(
     period: Period,
     purpose: NeedPurpose | None = None,
     municipality: str | None = None,
     *,
-    clock: tuple[str, dt.tzinfo] | None = None,
+    dialect: str,
+    tz: dt.tzinfo | None = None,
 ) -> sa.Subquery:
     """One row per counted trip: rider, day, purpose, areas, served, reason, the time wished.
 
     ``wish_at`` is the instant the rider named (arrive by, or pick up after);
-    ``away_*`` describe the place she travels to (or comes back from). With
-    ``clock`` (the dialect and the district's time zone) the rows also carry
-    ``weekday`` (ISO, 1 Monday) and ``wish_hour`` (0-23 on the local clock).
+    ``away_*`` describe the place she travels to (or comes back from);
+    ``ride_seconds`` is a served trip's time in the car, from the pick-up's
+    departure to the drop-off's arrival, beside its ``direct_seconds``. With
+    ``tz`` (the district's time zone) the rows also carry ``weekday`` (ISO, 1
+    Monday) and ``wish_hour`` (0-23 on the local clock).
     """
     home = aliased(Place)
     away = aliased(Place)
@@ -72,14 +65,22 @@ def trip_facts(
     home_area = sa.func.coalesce(home.municipality, home.name)
     away_area = sa.func.coalesce(away.municipality, away.name)
     # Joined as sets, not asked per trip: one pass over the period's plans.
+    pickup, dropoff = aliased(Stop), aliased(Stop)
+    ride = epoch_seconds(dropoff.arrival_at, dialect) - epoch_seconds(pickup.departure_at, dialect)
     served_trips = (
-        sa.select(Stop.trip_id.label("trip_id"))
-        .join(Route, Route.id == Stop.route_id)
+        sa.select(pickup.trip_id.label("trip_id"), sa.func.max(ride).label("ride_seconds"))
+        .join(Route, Route.id == pickup.route_id)
         .join(DayPlan, DayPlan.id == Route.plan_id)
-        .where(Stop.kind == StopKind.PICKUP, Stop.trip_id.is_not(None))
+        .outerjoin(
+            dropoff,
+            (dropoff.route_id == pickup.route_id)
+            & (dropoff.trip_id == pickup.trip_id)
+            & (dropoff.kind == StopKind.DROPOFF),
+        )
+        .where(pickup.kind == StopKind.PICKUP, pickup.trip_id.is_not(None))
         .where(DayPlan.status == PlanStatus.PUBLISHED, Route.status != RouteStatus.DECLINED)
         .where(DayPlan.day.between(period.first, period.last))
-        .group_by(Stop.trip_id)
+        .group_by(pickup.trip_id)
         .subquery("served_trips")
     )
     published_days = (
@@ -115,6 +116,8 @@ def trip_facts(
             away.id.label("away_id"),
             away.name.label("away_name"),
             away.kind.label("away_kind"),
+            served_trips.c.ride_seconds.label("ride_seconds"),
+            Trip.direct_seconds.label("direct_seconds"),
         )
         .join(home, home.id == home_id)
         .join(away, away.id == away_id)
@@ -123,12 +126,11 @@ def trip_facts(
         .where(Trip.day.between(period.first, period.last))
         .where(Trip.status != TripStatus.CANCELLED)
     )
-    if clock is not None:
-        dialect, tz = clock
+    if tz is not None:
         offsets = utc_offsets(period.first, period.last, tz)
         query = query.add_columns(
             iso_weekday(Trip.day, dialect).label("weekday"),
-            local_hour(wish_at, dialect, offsets).label("wish_hour"),
+            local_hour(wish_at, dialect, offsets, getattr(tz, "key", None)).label("wish_hour"),
         )
     if purpose is not None:
         query = query.where(Trip.purpose == purpose)
@@ -152,9 +154,9 @@ def facts_of(
     ``tz`` to get the ``weekday`` and ``wish_hour`` columns.
     """
     held = session.info.get(_HELD)
-    if held is None or held[0] != period or (tz is not None and held[1] != tz):
-        clock = None if tz is None else (session.get_bind().dialect.name, tz)
-        return trip_facts(period, purpose, municipality, clock=clock)
+    if held is None or held[0] != period or (tz is not None and (held[1] != tz or not held[3])):
+        dialect = session.get_bind().dialect.name
+        return trip_facts(period, purpose, municipality, dialect=dialect, tz=tz)
     table: sa.Table = held[2]
     if purpose is None and not municipality:
         return table
@@ -167,19 +169,25 @@ def facts_of(
 
 
 @contextmanager
-def materialised(session: Session, period: Period, tz: dt.tzinfo) -> Iterator[None]:
+def materialised(
+    session: Session, period: Period, tz: dt.tzinfo, *, hours: bool = True
+) -> Iterator[None]:
     """Hold the period's facts in a temporary table while the block runs, then drop it.
+
+    ``hours=False`` leaves out the weekday and local hour (a page that does not
+    show them saves their arithmetic on every trip).
 
     The table lives in the session's connection only (no other request sees
     it); if the block fails, the caller's rollback removes it with the rest.
     """
     held = session.info.get(_HELD)
     if held is not None:
-        if held[0] != period or held[1] != tz:
+        if held[0] != period or held[1] != tz or (hours and not held[3]):
             raise RuntimeError("other report facts are already materialised in this session")
         yield  # a section inside the whole report: the facts are there
         return
-    source = trip_facts(period, clock=(session.get_bind().dialect.name, tz))
+    dialect = session.get_bind().dialect.name
+    source = trip_facts(period, dialect=dialect, tz=tz if hours else None)
     columns = []
     selected: list[sa.ColumnElement[Any]] = []
     for column in source.c:
@@ -189,7 +197,9 @@ def materialised(session: Session, period: Period, tz: dt.tzinfo) -> Iterator[No
         else:
             # The trip id is the key: reports join the facts back to trips and stops.
             key = column.name == "trip_id"
-            columns.append(sa.Column(column.name, column.type, primary_key=key))
+            columns.append(
+                sa.Column(column.name, column.type, primary_key=key, autoincrement=False)
+            )
             selected.append(column)
     table = sa.Table("report_facts", sa.MetaData(), *columns, prefixes=["TEMPORARY"])
     connection = session.connection()
@@ -197,7 +207,7 @@ def materialised(session: Session, period: Period, tz: dt.tzinfo) -> Iterator[No
     connection.execute(sa.text(f"DROP TABLE IF EXISTS {table.name}"))
     table.create(connection)
     session.execute(table.insert().from_select([c.name for c in columns], sa.select(*selected)))
-    session.info[_HELD] = (period, tz, table)
+    session.info[_HELD] = (period, tz, table, hours)
     try:
         yield
     except BaseException:

@@ -136,7 +136,7 @@ def demand_section(session: Session, chosen: ReportFilter, tz: dt.tzinfo) -> Dem
 def service_section(session: Session, chosen: ReportFilter, tz: dt.tzinfo) -> ServiceSection:
     """Served and not served over time, regular riders, extra ride time."""
     period, purpose, municipality = chosen.period, chosen.purpose, chosen.municipality
-    with materialised(session, period, tz):
+    with materialised(session, period, tz, hours=False):
         return ServiceSection(
             series=service_over_time(session, period, purpose=purpose, municipality=municipality),
             regular=regular_riders(session, period, purpose=purpose, municipality=municipality),
@@ -164,7 +164,7 @@ def unmet_section(session: Session, chosen: ReportFilter, tz: dt.tzinfo) -> Unme
 def childcare_section(session: Session, chosen: ReportFilter, tz: dt.tzinfo) -> ChildcareSection:
     """Daycare stops and course sites (the purpose filter does not apply: courses are courses)."""
     period, municipality = chosen.period, chosen.municipality
-    with materialised(session, period, tz):
+    with materialised(session, period, tz, hours=False):
         return ChildcareSection(
             daycare=daycare_stops(session, period, municipality=municipality),
             courses=courses_out_of_reach(session, period, municipality=municipality),

@@ -10,19 +10,11 @@ from enum import StrEnum
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from matcher.models import DayPlan
 from matcher.models import NeedPurpose
-from matcher.models import PlanStatus
-from matcher.models import Route
-from matcher.models import RouteStatus
-from matcher.models import Stop
-from matcher.models import StopKind
-from matcher.models import Trip
 from matcher.reports.crosstab import crosstab
 from matcher.reports.facts import NOT_PUBLISHED
 from matcher.reports.facts import facts_of
 from matcher.reports.periods import Period
-from matcher.reports.sqltime import epoch_seconds
 from matcher.reports.suppression import MIN_PEOPLE
 from matcher.reports.suppression import Cell
 from matcher.reports.suppression import suppress
@@ -183,17 +175,8 @@ def extra_ride_time(
     municipality: str | None = None,
 ) -> ExtraRideTime:
     """From the pick-up's departure to the drop-off's arrival, minus the direct travel time."""
-    dialect = session.get_bind().dialect.name
     facts = facts_of(session, period, purpose=purpose, municipality=municipality)
-    pickup = sa.orm.aliased(Stop)
-    dropoff = sa.orm.aliased(Stop)
-    published = (
-        sa.select(Route.id)
-        .join(DayPlan, DayPlan.id == Route.plan_id)
-        .where(DayPlan.status == PlanStatus.PUBLISHED, Route.status != RouteStatus.DECLINED)
-    )
-    ride = epoch_seconds(dropoff.arrival_at, dialect) - epoch_seconds(pickup.departure_at, dialect)
-    beyond = ride - Trip.direct_seconds
+    beyond = facts.c.ride_seconds - facts.c.direct_seconds
     extra = sa.case((beyond > 0, beyond), else_=0)
     rides, people, mean, longest = session.execute(
         sa.select(
@@ -201,14 +184,11 @@ def extra_ride_time(
             sa.func.count(sa.distinct(facts.c.rider_id)),
             sa.func.avg(extra),
             sa.func.max(extra),
+        ).where(
+            facts.c.served == 1,
+            facts.c.direct_seconds.is_not(None),
+            facts.c.ride_seconds.is_not(None),
         )
-        .select_from(facts)
-        .join(Trip, Trip.id == facts.c.trip_id)
-        .join(pickup, (pickup.trip_id == Trip.id) & (pickup.kind == StopKind.PICKUP))
-        .join(dropoff, (dropoff.trip_id == Trip.id) & (dropoff.kind == StopKind.DROPOFF))
-        .where(facts.c.served == 1, Trip.direct_seconds.is_not(None))
-        .where(pickup.route_id.in_(published), dropoff.route_id == pickup.route_id)
-        .where(pickup.departure_at.is_not(None), dropoff.arrival_at.is_not(None))
     ).one()
     if people < MIN_PEOPLE:
         return ExtraRideTime(int(rides), None, None)

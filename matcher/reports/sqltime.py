@@ -15,11 +15,16 @@ import sqlalchemy as sa
 
 from matcher.clock import local_midnight
 
+UNIX_EPOCH_JULIAN_DAY = 2440587.5
+"""1970-01-01 00:00 UTC as a Julian day number, as SQLite's julianday() counts."""
+
 
 def epoch_seconds(instant: sa.ColumnExpressionArgument[Any], dialect: str) -> sa.ColumnElement[int]:
     """Whole seconds since 1970-01-01 UTC."""
     if dialect == "sqlite":
-        return sa.cast(sa.func.strftime("%s", instant), sa.BigInteger)
+        # julianday is a number already; strftime('%s') formats and parses text, twice as slow.
+        days = sa.func.julianday(instant) - UNIX_EPOCH_JULIAN_DAY
+        return sa.cast(sa.func.round(days * 86400), sa.BigInteger)
     return sa.cast(sa.extract("epoch", instant), sa.BigInteger)
 
 
@@ -58,9 +63,18 @@ def utc_offsets(first: dt.date, last: dt.date, tz: dt.tzinfo) -> list[tuple[int,
 
 
 def local_hour(
-    instant: sa.ColumnExpressionArgument[Any], dialect: str, offsets: list[tuple[int, int]]
+    instant: sa.ColumnExpressionArgument[Any],
+    dialect: str,
+    offsets: list[tuple[int, int]],
+    zone: str | None = None,
 ) -> sa.ColumnElement[int]:
-    """The hour (0-23) on the local clock, using ``utc_offsets`` of the period."""
+    """The hour (0-23) on the local clock, using ``utc_offsets`` of the period.
+
+    PostgreSQL knows time zones by name (``zone``, such as ``Europe/Berlin``) and
+    converts natively, which is cheaper than the arithmetic SQLite needs.
+    """
+    if dialect == "postgresql" and zone:
+        return sa.cast(sa.extract("hour", sa.func.timezone(zone, instant)), sa.Integer)
     epoch = epoch_seconds(instant, dialect)
     offset: sa.ColumnElement[int] = sa.literal(offsets[0][1])
     if len(offsets) > 1:

@@ -13,12 +13,14 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from matcher.errors import N_
 from matcher.models import DayPlan
 from matcher.models import PlanStatus
 from matcher.models import Route
 from matcher.models import RouteStatus
 from matcher.models import Stop
 from matcher.models import StopKind
+from matcher.models.common import fail
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,19 @@ class Statement:
     def metres(self) -> int:
         """Planned distance driven in the month."""
         return sum(day.metres for day in self.days)
+
+
+def parse_month(text: str | None, today: dt.date) -> dt.date:
+    """``2026-11`` -> 1 November 2026; nothing -> this month; a month to come is refused."""
+    if not text:
+        return month_of(today)
+    try:
+        first = dt.date.fromisoformat(f"{text}-01")
+    except ValueError:
+        fail(N_("Please choose a month such as 2026-11."), "month")
+    if first > today:
+        fail(N_("A statement covers months driven, not months to come."), "month")
+    return first
 
 
 def month_of(day: dt.date) -> dt.date:

@@ -19,7 +19,7 @@ def table_counts(app) -> dict[str, int]:  # type: ignore[no-untyped-def]
     with app.app_context(), get_engine().connect() as conn:
         return {
             table: conn.execute(sa.text(f"SELECT count(*) FROM {table}")).scalar_one()
-            for table in ("places", "riders", "ride_needs", "drivers", "coordinators")
+            for table in ("places", "riders", "ride_needs", "drivers", "coordinators", "day_plans")
         }
 
 
@@ -34,6 +34,8 @@ def test_setup_migrates_loads_the_demo_and_prints_logins(
     counts = table_counts(app)
     assert counts["riders"] == 80
     assert counts["drivers"] == 20
+    assert "A made-up past for the reports: 84 days" in result.output
+    assert counts["day_plans"] >= 70  # published days for the reports to show
 
 
 def test_setup_twice_changes_nothing_and_still_prints_logins(

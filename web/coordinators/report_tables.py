@@ -17,6 +17,7 @@ from typing import Any
 
 from babel.dates import get_day_names
 from flask_babel import format_date
+from flask_babel import format_percent
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -32,6 +33,7 @@ from matcher.reports.report import DistrictReport
 from matcher.reports.report import Section
 from matcher.reports.report import ServiceSection
 from matcher.reports.report import UnmetSection
+from matcher.reports.service import REGULAR_SHARE
 from matcher.reports.service import ReasonGroup
 from matcher.reports.service import ServicePoint
 from matcher.reports.unmet import UnmetTable
@@ -244,7 +246,10 @@ def regular_table(section: ServiceSection) -> ReportTable:
     regular, extra = section.regular, section.extra_time
     rows = [
         Row(_("Riders with rides in the period"), [regular.riders]),
-        Row(_("Served on at least 90 % of their days"), [regular.regular]),
+        Row(
+            _("Served on at least %(share)s of their days", share=format_percent(REGULAR_SHARE)),
+            [regular.regular],
+        ),
         Row(_("Served less often"), [regular.irregular]),
         Row(_("Rides served (with a planned time)"), [extra.rides]),
         Row(_("Extra ride time on average (minutes)"), [_round(extra.mean_minutes)]),

@@ -59,6 +59,7 @@ from web.i18n import LANGUAGE_NAMES
 from web.riders.forms import SPOKEN_LANGUAGES
 from web.settings import current_settings
 from web.settings import today
+from web.statements import render_statement
 
 
 class OfficeExceptionForm(ExceptionForm):
@@ -323,4 +324,21 @@ def remove_driver_exception(driver_id: int, exception_id: int) -> Response:
             get_session(), driver_id, _row_version(version), exception_id, current_account().id
         ),
         _("Removed."),
+    )
+
+
+@bp.get("/drivers/<int:driver_id>/statement")
+@coordinator_required
+def driver_statement_page(driver_id: int) -> tuple[str, int]:
+    """A driver's monthly statement of rides, hours and kilometres, printable."""
+    driver = get_session().get(Driver, driver_id)
+    if driver is None:
+        abort(404)
+    return render_statement(
+        driver_id,
+        driver.display_name,
+        request.args.get("month"),
+        layout="coordinators/_layout.html",
+        back_url=url_for(".driver", driver_id=driver_id),
+        back_label=_("Back to the driver"),
     )

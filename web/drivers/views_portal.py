@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import abort
 from flask import current_app
 from flask import flash
 from flask import redirect
@@ -21,6 +22,7 @@ from werkzeug.wrappers import Response
 from matcher.clock import utcnow
 from matcher.errors import N_
 from matcher.errors import ValidationError
+from matcher.models import Driver
 from matcher.people.phones import display_phone
 from matcher.plans import responses
 from matcher.queries.schedules import DriverDay
@@ -31,6 +33,7 @@ from web.db import get_session
 from web.drivers.blueprint import bp
 from web.settings import current_settings
 from web.settings import today
+from web.statements import render_statement
 
 DAYS_SHOWN = 8
 
@@ -116,3 +119,20 @@ def answer(route_id: int) -> Response:
     else:
         flash(_("Thank you for telling us. The office will find another driver."), "success")
     return redirect(url_for("drivers.schedule", _anchor=f"day-{route.plan.day.isoformat()}"), 303)
+
+
+@bp.get("/statement")
+@driver_required
+def statement() -> tuple[str, int]:
+    """My month of rides, hours and kilometres, for mileage and the volunteer card."""
+    account = current_account()
+    driver = get_session().get(Driver, account.id)
+    if driver is None:
+        abort(404)
+    return render_statement(
+        driver.id,
+        driver.display_name,
+        request.args.get("month"),
+        layout="drivers/_statement_layout.html",
+        portal_nav=True,
+    )

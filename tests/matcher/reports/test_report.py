@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from matcher.clock import BERLIN
 from matcher.models import NeedPurpose
 from matcher.models import PlaceKind
 from matcher.models import TripStatus
 from matcher.reports.demand import Grouping
 from matcher.reports.demand import demand
+from matcher.reports.facts import materialised
 from matcher.reports.hours import by_weekday_and_hour
 from matcher.reports.periods import PeriodKind
 from matcher.reports.periods import period_of
@@ -102,3 +105,19 @@ def test_an_empty_period_gives_zeros_not_errors(session):
 def test_home_areas_are_the_municipalities_riders_travel_from(session):
     district(session)
     assert home_areas(session) == ["Dannenberg", "Lüchow"]
+
+
+def test_materialised_facts_give_the_same_tables_and_clean_up_after_a_rollback(session):
+    district(session)
+    plain = by_weekday_and_hour(session, WEEK, BERLIN)
+    with materialised(session, WEEK, BERLIN, hours=False):
+        # Without hours in the table, the hours come from SQL over the trips again.
+        assert by_weekday_and_hour(session, WEEK, BERLIN) == plain
+        with pytest.raises(RuntimeError), materialised(session, WEEK.next(), BERLIN):
+            pass
+    with materialised(session, WEEK, BERLIN):
+        assert by_weekday_and_hour(session, WEEK, BERLIN) == plain
+    session.rollback()  # SQLite brings a dropped temporary table back with a rollback
+    district(session)
+    report = district_report(session, ReportFilter(WEEK), BERLIN)
+    assert report.demand.weekday_hour == plain

@@ -70,6 +70,8 @@ def _sample(converter: object) -> object:
         return SAMPLE_ARGS["int"]
     if name == "UnicodeConverter":
         return SAMPLE_ARGS["str"]
+    if name == "AnyConverter":  # one of a fixed list (a report's section, an export's format)
+        return sorted(converter.items)[0]  # type: ignore[attr-defined]
     raise AssertionError(f"add a sample value for {name}")
 
 
@@ -146,7 +148,7 @@ def test_viewers_are_refused_every_change(viewer_client, endpoint, method, url) 
 @pytest.mark.parametrize(("endpoint", "method", "url"), READS, ids=_ids(READS))
 def test_viewers_may_read_every_page(viewer_client, endpoint, method, url) -> None:  # type: ignore[no-untyped-def]
     # The sample ids may not exist (404), but the role never refuses the viewer.
-    assert viewer_client.open(url, method=method).status_code in {200, 404}
+    assert viewer_client.open(url, method=method).status_code in {200, 301, 404}  # 301: moved
 
 
 def test_only_the_slip_hands_out_a_key() -> None:
