@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Hashable
 from dataclasses import dataclass
+from dataclasses import field
 from enum import StrEnum
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -45,6 +47,27 @@ class DemandTable:
     """None only when the total itself describes fewer than five people."""
 
 
+@dataclass
+class _Figures:
+    """Rides requested and served in a group, and who was behind them."""
+
+    requested: int = 0
+    served: int = 0
+    people: set[Any] = field(default_factory=set)
+    served_people: set[Any] = field(default_factory=set)
+    unserved_people: set[Any] = field(default_factory=set)
+
+    def add(self, rider: Any, rides: int, served: int) -> None:
+        """One rider's rides in the group."""
+        self.requested += rides
+        self.served += served
+        self.people.add(rider)
+        if served:
+            self.served_people.add(rider)
+        if rides > served:
+            self.unserved_people.add(rider)
+
+
 def by_purpose(session: Session, period: Period, municipality: str | None = None) -> DemandTable:
     """Rides requested, served and unserved per purpose."""
     return demand(session, period, Grouping.PURPOSE, municipality=municipality)
@@ -60,22 +83,17 @@ def demand(
 ) -> DemandTable:
     """Rides requested, served and unserved per group, aggregated in SQL, small cells hidden."""
     facts = facts_of(session, period, purpose=purpose, municipality=municipality)
-    figures = (
-        sa.func.count(sa.distinct(facts.c.rider_id)).label("people"),
-        sa.func.count().label("requested"),
-        sa.func.coalesce(sa.func.sum(facts.c.served), 0).label("served"),
-        sa.func.count(sa.distinct(sa.case((facts.c.served == 1, facts.c.rider_id)))).label(
-            "served_people"
-        ),
-        sa.func.count(sa.distinct(sa.case((facts.c.served == 0, facts.c.rider_id)))).label(
-            "unserved_people"
-        ),
-    )
     group = facts.c[grouping.value]
-    found = {
-        str(row[0]): row for row in session.execute(sa.select(group, *figures).group_by(group))
-    }
-    total = session.execute(sa.select(*figures).select_from(facts)).one()
+    # One pass: rides and rides served per (group, rider), counted in SQL; the people
+    # behind each figure are the distinct riders of those groups.
+    per_rider = sa.select(
+        group, facts.c.rider_id, sa.func.count(), sa.func.coalesce(sa.func.sum(facts.c.served), 0)
+    ).group_by(group, facts.c.rider_id)
+    found: dict[str, _Figures] = {}
+    total = _Figures()
+    for key, rider, rides, served_rides in session.execute(per_rider):
+        for figures in (found.setdefault(str(key), _Figures()), total):
+            figures.add(rider, int(rides), int(served_rides))
     if grouping == Grouping.PURPOSE:
         keys = [str(p) for p in NeedPurpose]
     else:
@@ -88,15 +106,15 @@ def demand(
             row_totals[key] = Cell(0, 0)
             cells[(key, "served")] = cells[(key, "unserved")] = Cell(0, 0)
             continue
-        row_totals[key] = Cell(row.requested, row.people)
-        cells[(key, "served")] = Cell(row.served, row.served_people)
-        cells[(key, "unserved")] = Cell(row.requested - row.served, row.unserved_people)
+        row_totals[key] = Cell(row.requested, len(row.people))
+        cells[(key, "served")] = Cell(row.served, len(row.served_people))
+        cells[(key, "unserved")] = Cell(row.requested - row.served, len(row.unserved_people))
     # 'requested' is each row's total: served + unserved = requested.
     column_totals: dict[Hashable, Cell] = {
-        "served": Cell(total.served, total.served_people),
-        "unserved": Cell(total.requested - total.served, total.unserved_people),
+        "served": Cell(total.served, len(total.served_people)),
+        "unserved": Cell(total.requested - total.served, len(total.unserved_people)),
     }
-    hidden = suppress(cells, row_totals, column_totals, Cell(total.requested, total.people))
+    hidden = suppress(cells, row_totals, column_totals, Cell(total.requested, len(total.people)))
     if grouping != Grouping.PURPOSE:
         # Busiest first among the shown rows, hidden rows last by name: order reveals nothing.
         keys.sort(
@@ -113,7 +131,7 @@ def demand(
     rows = []
     for key in keys:
         row_hidden = key in hidden.row_totals
-        people = found[key].people if key in found else 0
+        people = len(found[key].people) if key in found else 0
         rows.append(
             DemandRow(
                 key,
@@ -127,7 +145,7 @@ def demand(
     if not hidden.grand_total:
         total_row = DemandRow(
             None,
-            total.people,
+            len(total.people),
             total.requested,
             None if "served" in hidden.column_totals else int(total.served),
             None if "unserved" in hidden.column_totals else int(total.requested - total.served),

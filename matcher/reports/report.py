@@ -184,6 +184,34 @@ def district_report(session: Session, chosen: ReportFilter, tz: dt.tzinfo) -> Di
         )
 
 
+@dataclass(frozen=True)
+class SummaryReport:
+    """What the one-page summary states: only the tables it reads, computed together."""
+
+    filter: ReportFilter
+    by_purpose: DemandTable
+    service: ServiceSeries
+    unmet: UnmetSection
+    daycare: CrossTable
+    volunteers: VolunteerFigures
+
+
+def summary_report(session: Session, chosen: ReportFilter, tz: dt.tzinfo) -> SummaryReport:
+    """The summary's tables over one materialisation of the facts."""
+    period, purpose, municipality = chosen.period, chosen.purpose, chosen.municipality
+    with materialised(session, period, tz):
+        return SummaryReport(
+            filter=chosen,
+            by_purpose=demand(
+                session, period, Grouping.PURPOSE, purpose=purpose, municipality=municipality
+            ),
+            service=service_over_time(session, period, purpose=purpose, municipality=municipality),
+            unmet=unmet_section(session, chosen, tz),
+            daycare=daycare_stops(session, period, municipality=municipality),
+            volunteers=volunteer_figures(session, period),
+        )
+
+
 def home_areas(session: Session) -> list[str]:
     """The municipalities riders travel from, by name: the choices of the report filter."""
     home_id = sa.case(

@@ -32,6 +32,7 @@ from matcher.reports.report import DemandSection
 from matcher.reports.report import DistrictReport
 from matcher.reports.report import Section
 from matcher.reports.report import ServiceSection
+from matcher.reports.report import SummaryReport
 from matcher.reports.report import UnmetSection
 from matcher.reports.service import REGULAR_SHARE
 from matcher.reports.service import ReasonGroup
@@ -464,11 +465,11 @@ def _largest(rows: Iterable[Any], label: Any, count: int = 3) -> list[Headline]:
     return [Headline(label(r.key), r.ride_days) for r in shown[:count]]
 
 
-def summary(report: DistrictReport) -> Summary:
+def summary(report: SummaryReport) -> Summary:
     """The summary's figures, read from the same suppressed tables as the page."""
-    total = report.demand.by_purpose.total
+    total = report.by_purpose.total
     unmet = report.unmet.by_purpose.total
-    daycare = report.childcare.daycare
+    daycare = report.daycare
     v = report.volunteers
     requested = None if total is None else total.requested
     served = None if total is None else total.served
@@ -489,8 +490,8 @@ def summary(report: DistrictReport) -> Summary:
         Headline(_("Kilometres driven (planned)"), round(v.kilometres) if v.shown else None),
     ]
     reasons = [
-        Headline(str(REASON_GROUP_LABELS[g]), report.service.series.total.unserved.get(g))
-        for g in report.service.series.groups
+        Headline(str(REASON_GROUP_LABELS[g]), report.service.total.unserved.get(g))
+        for g in report.service.groups
     ]
     return Summary(
         headlines,

@@ -31,6 +31,7 @@ from matcher.reports.report import demand_section
 from matcher.reports.report import district_report
 from matcher.reports.report import home_areas
 from matcher.reports.report import service_section
+from matcher.reports.report import summary_report
 from matcher.reports.report import unmet_section
 from matcher.reports.volunteers import volunteer_figures
 from web.auth import coordinator_required
@@ -190,7 +191,7 @@ def report_export(file_format: str) -> Response:
 def report_summary(lang_of_summary: str) -> tuple[str, int]:
     """One page of the period's figures for the district committee, printable."""
     _form, chosen, valid = _chosen()
-    report = district_report(get_session(), chosen, current_settings().tz)
+    report = summary_report(get_session(), chosen, current_settings().tz)
     with force_locale(lang_of_summary):
         page = render_template(
             "coordinators/report_summary.html",

@@ -20,6 +20,7 @@ from matcher.reports.report import ReportFilter
 from matcher.reports.report import demand_section
 from matcher.reports.report import district_report
 from matcher.reports.report import home_areas
+from matcher.reports.report import summary_report
 from matcher.reports.report import unmet_section
 from matcher.reports.service import extra_ride_time
 from matcher.reports.unmet import UnmetBy
@@ -121,3 +122,14 @@ def test_materialised_facts_give_the_same_tables_and_clean_up_after_a_rollback(s
     district(session)
     report = district_report(session, ReportFilter(WEEK), BERLIN)
     assert report.demand.weekday_hour == plain
+
+
+def test_the_summary_holds_the_same_tables_as_the_whole_report(session):
+    district(session)
+    chosen = ReportFilter(WEEK)
+    whole = district_report(session, chosen, BERLIN)
+    brief = summary_report(session, chosen, BERLIN)
+    assert brief.by_purpose == whole.demand.by_purpose
+    assert brief.service == whole.service.series
+    assert brief.unmet == whole.unmet and brief.daycare == whole.childcare.daycare
+    assert brief.volunteers == whole.volunteers
