@@ -34,22 +34,20 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
-import holidays
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 from sqlalchemy.orm import selectinload
 
 from matcher.clock import local_instant
+from matcher.demand.need_days import NeedDays
+from matcher.demand.need_days import ways
 from matcher.models import DayPlan
-from matcher.models import NeedPurpose
 from matcher.models import NeedStatus
 from matcher.models import PlanStatus
 from matcher.models import RideNeed
 from matcher.models import Route
-from matcher.models import ScheduleKind
 from matcher.models import Stop
 from matcher.models import Trip
 from matcher.models import TripDirection
@@ -82,53 +80,6 @@ class TripGeneration:
     unchanged: int = 0
 
 
-@dataclass(frozen=True)
-class _Times:
-    arrive_by: dt.time | None
-    pick_up_after: dt.time | None
-    return_next_day: bool
-
-
-@lru_cache(maxsize=64)
-def _holidays(country: str, subdivision: str, year: int) -> frozenset[dt.date]:
-    calendar = holidays.country_holidays(country, subdiv=subdivision or None, years=year)
-    return frozenset(calendar.keys())
-
-
-def is_public_holiday(day: dt.date, settings: Settings) -> bool:
-    """True if ``day`` is a public holiday in the district's state."""
-    return day in _holidays(settings.holiday_country, settings.holiday_subdivision, day.year)
-
-
-def need_times(need: RideNeed, day: dt.date, settings: Settings) -> _Times | None:
-    """The times the need asks for on ``day``, or None if it does not apply that day."""
-    if need.status != NeedStatus.ACTIVE or need.rider.erased_at is not None:
-        return None
-    if day < need.valid_from or (need.valid_until is not None and day > need.valid_until):
-        return None
-    if any(p.day == day for p in need.paused_dates):
-        return None
-    kind = need.schedule_kind
-    if kind == ScheduleKind.DATES:
-        if not any(d.day == day for d in need.dates):
-            return None
-    else:
-        if not need.weekdays & (1 << day.weekday()):
-            return None
-        if need.purpose != NeedPurpose.OTHER and is_public_holiday(day, settings):
-            return None
-    if kind == ScheduleKind.ROTATING:
-        weeks = {w.week_index: w for w in need.rotation_weeks}
-        if not weeks or need.rotation_anchor is None:
-            return None
-        index = ((day - need.rotation_anchor).days // 7) % (max(weeks) + 1)
-        week = weeks.get(index)
-        if week is None or week.off:
-            return None
-        return _Times(week.arrive_by, week.pick_up_after, week.return_next_day)
-    return _Times(need.arrive_by, need.pick_up_after, need.return_next_day)
-
-
 def _common(need: RideNeed, direction: TripDirection) -> dict[str, Any]:
     there = direction == TripDirection.OUTBOUND
     return {
@@ -149,21 +100,19 @@ def desired_trips(
     """The trips (field values by direction) the need asks for on local ``day``."""
     tz = settings.tz
     flex = dt.timedelta(minutes=need.flexibility_minutes)
+    schedule = NeedDays.of(need)
+    there, back = ways(
+        schedule.times_on(day, settings), schedule.times_on(day - dt.timedelta(days=1), settings)
+    )
     out: dict[TripDirection, dict[str, Any]] = {}
-    today = need_times(need, day, settings)
-    if today is not None and today.arrive_by is not None:
-        latest = local_instant(day, today.arrive_by, tz)
+    if there is not None and there.arrive_by is not None:
+        latest = local_instant(day, there.arrive_by, tz)
         out[TripDirection.OUTBOUND] = _common(need, TripDirection.OUTBOUND) | {
             "earliest_pickup": None,
             "latest_pickup": None,
             "earliest_dropoff": latest - flex,
             "latest_dropoff": latest,
         }
-    back = today if today is not None and not today.return_next_day else None
-    if back is None:
-        yesterday = need_times(need, day - dt.timedelta(days=1), settings)
-        if yesterday is not None and yesterday.return_next_day:
-            back = yesterday
     if back is not None and back.pick_up_after is not None:
         earliest = local_instant(day, back.pick_up_after, tz)
         out[TripDirection.RETURN] = _common(need, TripDirection.RETURN) | {

@@ -18,19 +18,18 @@ from sqlalchemy.orm import selectinload
 
 from matcher.clock import BERLIN
 from matcher.clock import local_midnight
-from matcher.demand import trips as trip_service
+from matcher.demand.need_days import need_days
+from matcher.demand.need_days import trip_counts
 from matcher.errors import NotFound
 from matcher.models import AuditEntry
 from matcher.models import Coordinator
 from matcher.models import DayPlan
 from matcher.models import Driver
 from matcher.models import DriverVetting
-from matcher.models import NeedStatus
 from matcher.models import Place
 from matcher.models import PlanningRun
 from matcher.models import PlanningRunStatus
 from matcher.models import PlanStatus
-from matcher.models import RideNeed
 from matcher.models import Rider
 from matcher.models import Route
 from matcher.models import Stop
@@ -76,11 +75,6 @@ def day_summaries(
     the active needs ask for (``expected``), so the coordinator sees the demand ahead.
     """
     last_day = first_day + dt.timedelta(days=days - 1)
-    expected = (
-        _expected_trip_counts(session, first_day, last_day, settings or Settings())
-        if expected_demand
-        else {}
-    )
     trip_counts = Counter(
         dict(
             session.execute(
@@ -90,6 +84,16 @@ def day_summaries(
                 .group_by(Trip.day)
             ).all()
         )
+    )
+    without_trips = [
+        day
+        for day in (first_day + dt.timedelta(days=k) for k in range(days))
+        if not trip_counts.get(day)
+    ]
+    expected = (
+        _expected_trip_counts(session, without_trips, settings or Settings())
+        if expected_demand and without_trips
+        else {}
     )
     plans = session.scalars(
         sa.select(DayPlan)
@@ -135,30 +139,10 @@ def day_summaries(
 
 
 def _expected_trip_counts(
-    session: Session, first_day: dt.date, last_day: dt.date, settings: Settings
+    session: Session, days: list[dt.date], settings: Settings
 ) -> dict[dt.date, int]:
-    needs = session.scalars(
-        sa.select(RideNeed)
-        .where(RideNeed.status == NeedStatus.ACTIVE, RideNeed.valid_from <= last_day)
-        .where(
-            sa.or_(
-                RideNeed.valid_until.is_(None),
-                RideNeed.valid_until >= first_day - dt.timedelta(days=1),
-            )
-        )
-        .options(
-            selectinload(RideNeed.dates),
-            selectinload(RideNeed.paused_dates),
-            selectinload(RideNeed.rotation_weeks),
-            selectinload(RideNeed.rider),
-        )
-    ).all()
-    counts: Counter[dt.date] = Counter()
-    day = first_day
-    while day <= last_day:
-        counts[day] = sum(len(trip_service.desired_trips(need, day, settings)) for need in needs)
-        day += dt.timedelta(days=1)
-    return counts
+    """What the active needs ask for on ``days``: the needs read once, in four queries."""
+    return trip_counts(need_days(session, min(days), max(days)), days, settings)
 
 
 def _served_counts(session: Session, plan_ids: list[int]) -> dict[int, int]:
@@ -183,6 +167,7 @@ def drivers_awaiting_vetting(session: Session) -> list[Driver]:
                 Driver.active,
                 Driver.erased_at.is_(None),
             )
+            .options(selectinload(Driver.home_place))
             .order_by(Driver.created_at, Driver.id)
         )
     )

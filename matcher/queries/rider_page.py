@@ -15,6 +15,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 from sqlalchemy.orm import aliased
+from sqlalchemy.orm import selectinload
 
 from matcher.demand.recurrence import Occurrence
 from matcher.demand.recurrence import occurrences
@@ -23,7 +24,9 @@ from matcher.errors import N_
 from matcher.errors import NotFound
 from matcher.models import AuditEntry
 from matcher.models import DayPlan
+from matcher.models import Driver
 from matcher.models import NeedStatus
+from matcher.models import Place
 from matcher.models import PlanStatus
 from matcher.models import RideNeed
 from matcher.models import Rider
@@ -53,14 +56,30 @@ class UpcomingRide:
 def upcoming_rides(
     session: Session, rider_id: int, today: dt.date, days: int = 14
 ) -> list[UpcomingRide]:
-    """The rider's rides in published plans from ``today`` on, in time order."""
+    """The rider's rides in published plans from ``today`` on, in time order (one query)."""
     pickup = aliased(Stop)
     dropoff = aliased(Stop)
+    origin = aliased(Place)
+    destination = aliased(Place)
     rows = session.execute(
-        sa.select(Trip, pickup, dropoff, Route)
+        sa.select(
+            Trip.day,
+            Trip.direction,
+            pickup.service_start_at,
+            pickup.arrival_at,
+            dropoff.arrival_at.label("dropoff_at"),
+            origin.name.label("origin"),
+            destination.name.label("destination"),
+            Driver.first_name,
+            Driver.car_description,
+            Driver.phone,
+        )
         .join(pickup, sa.and_(pickup.trip_id == Trip.id, pickup.kind == StopKind.PICKUP))
         .join(Route, Route.id == pickup.route_id)
         .join(DayPlan, DayPlan.id == Route.plan_id)
+        .join(Driver, Driver.id == Route.driver_id)
+        .join(origin, origin.id == Trip.origin_id)
+        .join(destination, destination.id == Trip.destination_id)
         .outerjoin(
             dropoff,
             sa.and_(
@@ -78,23 +97,37 @@ def upcoming_rides(
         )
         .order_by(Trip.day, pickup.service_start_at)
     ).all()
-    rides = []
-    for trip, up, down, route in rows:
-        driver = route.driver
-        rides.append(
-            UpcomingRide(
-                day=trip.day,
-                direction=trip.direction,
-                pickup_at=up.service_start_at or up.arrival_at,
-                dropoff_at=(down.arrival_at if down is not None else None),
-                origin=trip.origin.name,
-                destination=trip.destination.name,
-                driver_first_name=driver.first_name or "?",
-                car=driver.car_description,
-                driver_phone=driver.phone,
-            )
+    return [
+        UpcomingRide(
+            day=row.day,
+            direction=row.direction,
+            pickup_at=row.service_start_at or row.arrival_at,
+            dropoff_at=row.dropoff_at,
+            origin=row.origin,
+            destination=row.destination,
+            driver_first_name=row.first_name or "?",
+            car=row.car_description,
+            driver_phone=row.phone,
         )
-    return rides
+        for row in rows
+    ]
+
+
+def personal_needs(session: Session, rider_id: int) -> list[RideNeed]:
+    """The rider's needs for the personal page with what it shows of them: five queries."""
+    return list(
+        session.scalars(
+            sa.select(RideNeed)
+            .where(RideNeed.rider_id == rider_id)
+            .options(
+                selectinload(RideNeed.dates),
+                selectinload(RideNeed.paused_dates),
+                selectinload(RideNeed.rotation_weeks),
+                selectinload(RideNeed.destination),
+            )
+            .order_by(RideNeed.id)
+        )
+    )
 
 
 def next_days(need: RideNeed, today: dt.date, count: int = 10) -> list[Occurrence]:

@@ -27,6 +27,7 @@ from matcher.people import registration
 from matcher.people.phones import display_phone
 from matcher.queries.rider_page import next_days
 from matcher.queries.rider_page import paused_days
+from matcher.queries.rider_page import personal_needs
 from matcher.queries.rider_page import upcoming_rides
 from matcher.queries.unserved import rider_unserved_rides
 from web.db import get_session
@@ -71,7 +72,9 @@ def me(token: str) -> str:
         link=link,
         qr=qr_data_uri(link),
         welcome=request.args.get("welcome") == "1",
-        needs=[(n, next_days(n, day), paused_days(n, day)) for n in rider.needs],
+        needs=[
+            (n, next_days(n, day), paused_days(n, day)) for n in personal_needs(session, rider.id)
+        ],
         rides=upcoming_rides(session, rider.id, day),
         unserved=rider_unserved_rides(session, rider.id, day),
         phone=display_phone,

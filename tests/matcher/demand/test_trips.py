@@ -7,14 +7,19 @@ import datetime as dt
 import pytest
 import sqlalchemy as sa
 
+from matcher.demand.need_days import need_days
+from matcher.demand.need_days import trip_counts
 from matcher.demand.trips import TripGeneration
+from matcher.demand.trips import desired_trips
 from matcher.demand.trips import generate_trips
+from matcher.demo import load_demo
 from matcher.models import NeedDate
 from matcher.models import NeedPause
 from matcher.models import NeedPurpose
 from matcher.models import NeedRotationWeek
 from matcher.models import NeedStatus
 from matcher.models import PlanStatus
+from matcher.models import RideNeed
 from matcher.models import ScheduleKind
 from matcher.models import Trip
 from matcher.models import TripDirection
@@ -224,3 +229,33 @@ def test_via_stop_is_copied_to_both_ways(session):
     trips = trips_of(session, TUESDAY).values()
     assert {t.via_id for t in trips} == {daycare.id}
     assert {(t.seats_needed, t.child_seats) for t in trips} == {(2, 1)}
+
+
+def test_counts_of_the_days_ahead_equal_the_trips_generation_would_make(session) -> None:
+    """``trip_counts`` over ``need_days`` (plain rows) against ``desired_trips`` need by need.
+
+    The demo district's needs (weekly, rotating, dated, night shifts) over three
+    weeks around Whit Monday (25 May 2026, a holiday), with paused days, an
+    erased rider, a cancelled need and a need that ends within the range.
+    """
+    first = dt.date(2026, 5, 18)
+    days = [first + dt.timedelta(days=k) for k in range(21)]
+    load_demo(session, today=first)
+    needs = session.scalars(sa.select(RideNeed).order_by(RideNeed.id)).all()
+    kinds = {n.schedule_kind for n in needs}
+    assert kinds == set(ScheduleKind) and any(n.return_next_day for n in needs)
+    for k, need in enumerate(needs[:12]):
+        session.add(NeedPause(need_id=need.id, day=days[k]))
+    needs[12].rider.erased_at = utc(2026, 5, 1, 9)
+    needs[13].status = NeedStatus.CANCELLED
+    needs[14].valid_until = days[6]
+    session.flush()
+    session.expire_all()
+
+    counts = trip_counts(need_days(session, days[0], days[-1]), days, SETTINGS)
+
+    needs = session.scalars(sa.select(RideNeed)).all()
+    expected = {day: sum(len(desired_trips(n, day, SETTINGS)) for n in needs) for day in days}
+    assert dict(counts) == expected
+    assert expected[dt.date(2026, 5, 25)] < expected[dt.date(2026, 6, 1)]  # Whit Monday
+    assert min(expected.values()) < max(expected.values())
