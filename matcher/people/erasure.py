@@ -26,13 +26,13 @@ from matcher.models import Driver
 from matcher.models import DriverLoginToken
 from matcher.models import OutboxMessage
 from matcher.models import OutboxStatus
-from matcher.models import Place
 from matcher.models import PlaceKind
 from matcher.models import Rider
 from matcher.models import Route
 from matcher.models import Trip
 from matcher.people import registration
 from matcher.people import traces
+from matcher.people.places import release_address
 from matcher.settings import Settings
 
 
@@ -75,14 +75,6 @@ def inactive_drivers(session: Session, cutoff: dt.datetime, cutoff_day: dt.date)
     )
 
 
-def _blur_place(place: Place) -> None:
-    """A home address keeps only its town (as a rider's erasure does)."""
-    place.confirmed = False
-    place.lat = place.lon = None
-    place.street = None
-    place.name = place.municipality or "—"
-
-
 def erase_driver(session: Session, driver: Driver, now: dt.datetime) -> None:
     """Blank what identifies ``driver``; routes keep their kilometres and times."""
     home = driver.home_place
@@ -92,9 +84,9 @@ def erase_driver(session: Session, driver: Driver, now: dt.datetime) -> None:
     driver.erased_at = now
     driver.first_name = driver.last_name = driver.phone = driver.email = None
     driver.car_description = driver.password_hash = driver.calendar_token_hash = None
-    driver.home_place_id = None
     if home is not None and home.kind == PlaceKind.ADDRESS:
-        _blur_place(home)
+        release_address(session, home, driver_id=driver.id)  # a shared home stays the others'
+    driver.home_place_id = None
     driver.languages = []
     driver.active = False
     session.execute(sa.delete(DriverLoginToken).where(DriverLoginToken.driver_id == driver.id))

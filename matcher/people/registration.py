@@ -64,6 +64,7 @@ from matcher.people.phones import normalise_phone
 from matcher.people.places import AddressInput
 from matcher.people.places import gazetteer_place
 from matcher.people.places import place_for_address
+from matcher.people.places import release_address
 from matcher.security import hash_token
 from matcher.settings import Settings
 
@@ -398,7 +399,7 @@ def erase_rider(
     for need in rider.needs:
         release_trips(session, need.id, today or dt.date.min)
     for place in addresses:
-        _anonymise_place(place)
+        release_address(session, place, rider_id=rider.id)
     session.execute(
         sa.update(Trip)
         .where(Trip.rider_id == rider.id)
@@ -426,14 +427,6 @@ def erase_rider(
         )
     session.flush()
     return rider
-
-
-def _anonymise_place(place: Place) -> None:
-    """Keep only the municipality (for statistics); the street and the point are personal."""
-    place.confirmed = False
-    place.lat = place.lon = None
-    place.street = None
-    place.name = place.municipality or "—"
 
 
 def driver_by_id(session: Session, driver_id: int) -> Driver:
