@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import dataclass
 
 import pytest
@@ -25,7 +26,12 @@ from tests.factories import make_rider
 from tests.factories import make_window
 
 DAY = dt.date(2026, 6, 2)  # a Tuesday
-SETTINGS = Settings(planner_time_limit_seconds=30, planner_solution_limit=30)
+# MATCHER_TEST_REDIS_URL lets suites that run side by side use separate Redis databases.
+SETTINGS = Settings(
+    planner_time_limit_seconds=30,
+    planner_solution_limit=30,
+    redis_url=os.environ.get("MATCHER_TEST_REDIS_URL", Settings.redis_url),
+)
 PARAMS = solver.SolveParams(time_limit_seconds=30, solution_limit=30)
 
 
