@@ -12,12 +12,17 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from flask_babel import format_decimal
+
 from web.coordinators.report_tables import HIDDEN
 from web.coordinators.report_tables import ReportTable
 
 HEAT_LEVELS = 5
-WIDTH = 480.0
-"""The drawing's own width: narrow enough that its text stays readable at 360 px."""
+CHAR_WIDTH = 6.6
+"""The width of an average character of the 12-unit chart text, to space headings."""
+WIDTH = 360.0
+"""The drawing's own width: about a phone's, so its 12-unit text stays near 12 px at 360 px
+(the CSS caps how far it grows on a wide screen)."""
 
 
 @dataclass(frozen=True)
@@ -84,7 +89,8 @@ def _nice_max(value: float) -> float:
 
 
 def _number(value: float) -> str:
-    return f"{value:g}"
+    """A figure as the reader writes it (1.234 in German), as in the table beside the chart."""
+    return str(format_decimal(value))
 
 
 def stacked_columns(table: ReportTable, series: Series, classes: list[str]) -> Chart:
@@ -104,7 +110,9 @@ def stacked_columns(table: ReportTable, series: Series, classes: list[str]) -> C
     labels: list[Label] = [
         Label(left - 4, top + plot * (1 - f) + 4, _number(scale * f), "end") for f in (0, 0.5, 1)
     ]
-    label_every = max(1, math.ceil(len(rows) / 7))
+    # Every how many bars a heading fits under its bar without touching the next.
+    longest = max((len(row.heading) for row in rows), default=0)
+    label_every = max(1, math.ceil((longest * CHAR_WIDTH + 8) / step))
     for index, (row, whole) in enumerate(zip(rows, wholes, strict=True)):
         x = left + index * step + (step - bar) / 2
         if index % label_every == 0:
@@ -126,7 +134,7 @@ def stacked_columns(table: ReportTable, series: Series, classes: list[str]) -> C
                     bar,
                     h,
                     css,
-                    f"{row.heading}: {table.columns[column + 1].label} {figure:g}",
+                    f"{row.heading}: {table.columns[column + 1].label} {_number(figure)}",
                 )
             )
             base += figure
@@ -182,7 +190,7 @@ def stacked_bars(table: ReportTable, series: Series, classes: list[str]) -> Char
                     w,
                     row_height - 8,
                     css,
-                    f"{row.heading}: {table.columns[column + 1].label} {figure:g}",
+                    f"{row.heading}: {table.columns[column + 1].label} {_number(figure)}",
                 )
             )
             base += figure
@@ -200,7 +208,10 @@ def stacked_bars(table: ReportTable, series: Series, classes: list[str]) -> Char
             )
         labels.append(
             Label(
-                label_width + plot * whole / scale + 6, y + row_height * 0.55, f"{whole:g}", "start"
+                label_width + plot * whole / scale + 6,
+                y + row_height * 0.55,
+                _number(whole),
+                "start",
             )
         )
     legend = [
@@ -246,11 +257,11 @@ def heat_map(table: ReportTable) -> Chart:
             value = float(figure) if isinstance(figure, int | float) else 0.0
             level = 0 if value <= 0 or peak <= 0 else max(1, math.ceil(HEAT_LEVELS * value / peak))
             rects.append(
-                Rect(x, y, cell_width - 1, cell_height - 1, f"heat-{level}", title + f"{value:g}")
+                Rect(x, y, cell_width - 1, cell_height - 1, f"heat-{level}", title + _number(value))
             )
     legend = [Legend("heat-0", "0")]
     legend += [Legend(f"heat-{level}", "") for level in range(1, HEAT_LEVELS)]
-    legend.append(Legend(f"heat-{HEAT_LEVELS}", f"{peak:g}"))
+    legend.append(Legend(f"heat-{HEAT_LEVELS}", _number(peak)))
     return Chart(width, height, rects, labels, legend, table.title)
 
 
