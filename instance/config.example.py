@@ -10,4 +10,8 @@
 # OSRM_URL = "http://localhost:5001"           # road travel times; empty = geodesic model
 # MAIL_HOST = "smtp.example.org"              # outgoing mail; also MAIL_PORT, MAIL_SECURITY
 # MAIL_USERNAME = ""                           # (none, starttls or ssl), MAIL_PASSWORD, MAIL_SENDER
-# RATELIMIT_STORAGE_URI = "redis://127.0.0.1:6379/0"
+# RATELIMIT_STORAGE_URI = "redis://127.0.0.1:6379/0"   # default memory://: one process only;
+#                                                     # set it when several workers serve
+# TRUSTED_PROXY_HOPS = 1                        # behind one TLS proxy (X-Forwarded-For/-Proto)
+# RATELIMIT_REGISTRATIONS_PER_ADDRESS = "60 per hour"  # stored registrations per client address
+# RATELIMIT_REGISTRATIONS_PER_CONTACT = "5 per day"    # per phone number and per e-mail address

@@ -10,6 +10,9 @@ before the field's own validators:
 
 :class:`EmailAddress` is the check for a typed e-mail address that will be stored.
 
+A request whose submission is held (:func:`hold_submission`: a rate limit refused it)
+validates no form, so its view shows the page with what was sent and stores nothing.
+
 A ``FieldList`` of bare fields would bind its entries without ``Meta``: put rows in a
 ``FormField`` of a :class:`Form`, as every list here does.
 """
@@ -21,6 +24,8 @@ from typing import Any
 
 import flask_wtf
 import wtforms
+from flask import g
+from flask import has_request_context
 from flask_babel import gettext
 from wtforms import Field
 from wtforms import FieldList
@@ -102,3 +107,19 @@ class FlaskForm(flask_wtf.FlaskForm):
     """A page's form (Flask-WTF: CSRF, request data), with the service's rules."""
 
     Meta = RulesMeta
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        """As WTForms does, but never valid in a request whose submission is held."""
+        if submission_held():
+            return False
+        return bool(super().validate(extra_validators))
+
+
+def hold_submission() -> None:
+    """Let no form of this request validate: its view re-renders what was sent, storing nothing."""
+    g.submission_held = True
+
+
+def submission_held() -> bool:
+    """Whether :func:`hold_submission` was called in this request."""
+    return has_request_context() and bool(g.get("submission_held"))

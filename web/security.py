@@ -1,23 +1,22 @@
-"""CSRF protection, rate limiting and security headers for every response."""
+"""CSRF protection, the trusted proxy, and security headers for every response.
+
+The rate limits themselves are :mod:`web.rate_limits`.
+"""
 
 from __future__ import annotations
 
 from flask import Flask
 from flask import Response
-from flask import current_app
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFProtect
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 csrf = CSRFProtect()
-limiter = Limiter(key_func=get_remote_address)
 
 
 def init_app(app: Flask) -> None:
-    """Attach CSRF and the limiter; add security headers to every response."""
+    """Attach CSRF and the trusted proxy; add security headers to every response."""
     csrf.init_app(app)
-    app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
-    limiter.init_app(app)
+    trust_proxies(app, app.config["TRUSTED_PROXY_HOPS"])
 
     @app.after_request
     def _security_headers(response: Response) -> Response:
@@ -39,9 +38,18 @@ def init_app(app: Flask) -> None:
         return response
 
 
-def public_form_limit() -> str:
-    """The rate limit of public POST forms (registration, login): ``RATELIMIT_PUBLIC_FORMS``."""
-    return str(current_app.config.get("RATELIMIT_PUBLIC_FORMS", "20 per hour;5 per minute"))
+def trust_proxies(app: Flask, hops: object) -> None:
+    """Take the client's address and scheme from the last ``hops`` proxies' headers.
+
+    With 0 (the default) ``X-Forwarded-For`` is ignored, so a client cannot pose as
+    another address; behind the TLS proxy set ``TRUSTED_PROXY_HOPS = 1``, else every
+    user has the proxy's address and shares its rate limits.
+    """
+    count = int(str(hops))
+    if count < 0:
+        raise ValueError(f"TRUSTED_PROXY_HOPS must be 0 or more, not {hops!r}")
+    if count:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)  # type: ignore[method-assign]
 
 
 def tile_origin(tile_url: str) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask import current_app
 from flask import flash
 from flask import redirect
 from flask import render_template
@@ -25,18 +24,17 @@ from web.coordinators.forms import LoginForm
 from web.coordinators.forms import SetPasswordForm
 from web.db import get_session
 from web.errors import translate_domain_error
+from web.rate_limits import COORDINATOR_LOGIN
+from web.rate_limits import COORDINATOR_PASSWORD_LINK
+from web.rate_limits import PASSWORD_RESET_PER_ADDRESS
+from web.rate_limits import PASSWORD_RESET_PER_EMAIL
+from web.rate_limits import limited
 from web.redirects import local_target
-from web.security import limiter
 from web.settings import current_settings
 
 
-def login_rate_limit() -> str:
-    """Attempts allowed per address (config ``RATELIMIT_COORDINATOR_LOGIN``)."""
-    return str(current_app.config.get("RATELIMIT_COORDINATOR_LOGIN", "10 per minute;50 per hour"))
-
-
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(login_rate_limit, methods=["POST"])
+@limited(COORDINATOR_LOGIN)
 def login() -> Response | str | tuple[str, int]:
     """E-mail and password; a wrong pair says so without telling which part was wrong."""
     if current_account().is_coordinator:
@@ -69,18 +67,8 @@ def logout() -> Response:
     return redirect(url_for(".login"))
 
 
-def reset_rate_limit() -> str:
-    """Reset requests allowed per address and per e-mail (``RATELIMIT_PASSWORD_RESET``)."""
-    return str(current_app.config.get("RATELIMIT_PASSWORD_RESET", "5 per hour;2 per minute"))
-
-
-def _submitted_email() -> str:
-    return "reset:" + (request.form.get("email") or "").strip().lower()
-
-
 @bp.route("/password/forgot", methods=["GET", "POST"])
-@limiter.limit(reset_rate_limit, methods=["POST"])
-@limiter.limit(reset_rate_limit, methods=["POST"], key_func=_submitted_email)
+@limited(PASSWORD_RESET_PER_ADDRESS, PASSWORD_RESET_PER_EMAIL)
 def forgot_password() -> Response | str | tuple[str, int]:
     """Ask for a reset link; the answer is the same whether the address has an account or not."""
     form = ForgotPasswordForm()
@@ -94,7 +82,7 @@ def forgot_password() -> Response | str | tuple[str, int]:
 
 
 @bp.route("/password/<token>", methods=["GET", "POST"])
-@limiter.limit(login_rate_limit, methods=["POST"])
+@limited(COORDINATOR_PASSWORD_LINK)
 def set_password(token: str) -> Response | str | tuple[str, int]:
     """Set a password through an invitation or reset link; the link then stops working."""
     session = get_session()

@@ -33,9 +33,9 @@ from web.drivers.forms import LinkLoginForm
 from web.drivers.forms import PasswordLoginForm
 from web.drivers.forms import window_rows
 from web.errors import translate_domain_error
+from web.rate_limits import DRIVER_LOGIN
+from web.rate_limits import limited
 from web.redirects import local_target
-from web.security import limiter
-from web.security import public_form_limit
 from web.settings import current_settings
 
 HOME_ENDPOINTS = ("drivers.schedule", "drivers.home", "drivers.portal", "drivers.availability")
@@ -53,7 +53,7 @@ def _after_login() -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(public_form_limit, methods=["POST"])
+@limited(DRIVER_LOGIN)
 def login() -> str | Response | tuple[str, int]:
     """Log in by a link sent by e-mail, or by password."""
     link_form = LinkLoginForm(prefix="link")

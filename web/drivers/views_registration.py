@@ -23,14 +23,14 @@ from web.db import get_session
 from web.drivers.blueprint import bp
 from web.drivers.forms import DriverForm
 from web.i18n import current_language
+from web.rate_limits import REGISTRATION
+from web.rate_limits import limited
 from web.riders.choices import attach_error
 from web.riders.choices import gazetteer
-from web.security import limiter
-from web.security import public_form_limit
 from web.settings import current_settings
 
 
-@limiter.limit(public_form_limit, methods=["POST"])
+@limited(*REGISTRATION)
 def register() -> str | Response | tuple[str, int]:
     """The registration form; afterwards a page that says what happens next."""
     session = get_session()

@@ -9,10 +9,8 @@ number or address (whatever the sender's address) and per IP address.
 
 from __future__ import annotations
 
-from flask import current_app
 from flask import redirect
 from flask import render_template
-from flask import request
 from flask import url_for
 from werkzeug.wrappers import Response
 
@@ -20,26 +18,16 @@ from matcher.errors import ValidationError as DomainValidationError
 from matcher.people import personal_links
 from web.db import get_session
 from web.errors import translate_domain_error
+from web.rate_limits import LINK_REQUESTS_PER_ADDRESS
+from web.rate_limits import LINK_REQUESTS_PER_CONTACT
+from web.rate_limits import limited
 from web.riders.blueprint import bp
 from web.riders.forms_link import LinkRequestForm
-from web.security import limiter
-from web.security import public_form_limit
 from web.settings import current_settings
 
 
-def link_request_limit() -> str:
-    """Requests allowed per number or address (config ``RATELIMIT_LINK_REQUESTS``)."""
-    return str(current_app.config.get("RATELIMIT_LINK_REQUESTS", "3 per hour;6 per day"))
-
-
-def _submitted_contact() -> str:
-    """The rate limit's key: the number (E.164) or address typed, however it was written."""
-    return "link-request:" + personal_links.contact_key(request.form.get("contact", ""))
-
-
 @bp.route("/my-link", methods=["GET", "POST"])
-@limiter.limit(public_form_limit, methods=["POST"])
-@limiter.limit(link_request_limit, methods=["POST"], key_func=_submitted_contact)
+@limited(LINK_REQUESTS_PER_ADDRESS, LINK_REQUESTS_PER_CONTACT)
 def link_request() -> Response | tuple[str, int]:
     """Phone number or e-mail address in; a new link out, if a rider has it (never said)."""
     form = LinkRequestForm()

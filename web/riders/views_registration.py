@@ -19,6 +19,8 @@ from matcher.models import OutboxChannel
 from matcher.people import registration
 from web.db import get_session
 from web.i18n import current_language
+from web.rate_limits import REGISTRATION
+from web.rate_limits import limited
 from web.riders.blueprint import bp
 from web.riders.choices import attach_error
 from web.riders.choices import fill_choices
@@ -26,14 +28,12 @@ from web.riders.choices import map_center
 from web.riders.choices import rider_registration
 from web.riders.forms import PURPOSE_ICONS
 from web.riders.forms import RiderForm
-from web.security import limiter
-from web.security import public_form_limit
 from web.settings import current_settings
 from web.settings import today
 
 
 @bp.route("/register/rider", methods=["GET", "POST"])
-@limiter.limit(public_form_limit, methods=["POST"])
+@limited(*REGISTRATION)
 def register() -> str | Response:
     """The registration form; on success, off to the personal page with the link and QR code."""
     session = get_session()

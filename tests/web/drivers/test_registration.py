@@ -202,7 +202,7 @@ def test_login_rate_limit(app_config, database_url, session, tmp_path):
     from tests.web.riders.test_register import _app
 
     app = _app(
-        {"RATELIMIT_ENABLED": True, "RATELIMIT_PUBLIC_FORMS": "2 per minute"},
+        {"RATELIMIT_ENABLED": True, "RATELIMIT_DRIVER_LOGIN": "2 per minute"},
         database_url,
         session,
         tmp_path,

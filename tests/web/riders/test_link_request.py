@@ -116,7 +116,7 @@ def _limited_app(app_config, session, per_number: str):  # type: ignore[no-untyp
     app_config.update(
         RATELIMIT_ENABLED=True,
         RATELIMIT_LINK_REQUESTS=per_number,
-        RATELIMIT_PUBLIC_FORMS="100 per minute",
+        RATELIMIT_LINK_REQUESTS_PER_ADDRESS="100 per minute",
     )
     return _app(app_config, session)
 
@@ -140,7 +140,7 @@ def test_requests_are_limited_per_number_whatever_the_ip(app_config, session, am
 
 def test_requests_are_limited_per_ip_address_too(app_config, session) -> None:  # type: ignore[no-untyped-def]
     app = _limited_app(app_config, session, "100 per hour")
-    app.config["RATELIMIT_PUBLIC_FORMS"] = "2 per minute"
+    app.config["RATELIMIT_LINK_REQUESTS_PER_ADDRESS"] = "2 per minute"
     client = app.test_client()
     codes = [
         client.post("/my-link", data={"contact": f"0151 2345678{n}"}).status_code for n in range(3)
