@@ -110,12 +110,13 @@ def test_a_refused_form_comes_back_with_everything_sent_in_the_readers_language(
     assert page.status_code == 429 and '<html lang="de"' in html
     assert "Von diesem Anschluss wurden in kurzer Zeit viele Anmeldungen geschickt" in html
     assert "Many registrations" not in html
-    for name in ("first_name", "phone", "email", "home_street", "home_number", "mobility_note"):
-        assert re.search(rf'name="{name}"[^>]*value="{re.escape(sent[name])}"', html) or (
-            f">{sent[name]}</textarea>" in html
-        ), name
-    assert re.search(r'name="consent"[^>]*checked', html)
-    assert re.search(r'value="walking_aid"[^>]*checked|checked[^>]*value="walking_aid"', html)
+    kept = ("first_name", "phone", "email", "home_street", "home_number", "arrive_by", "valid_from")
+    for name in (*kept, "pick_up_after", "seats_needed", "child_seats"):
+        assert re.search(rf'name="{name}"[^>]*value="{re.escape(sent[name])}"', html), name
+    assert re.search(r'name="mobility_note"[^>]*>\s*Bitte klingeln</textarea>', html)
+    ticked = re.findall(r"<input [^>]*\bchecked\b[^>]*>", html)
+    for name, value in [("consent", "y"), ("mobility_needs", "walking_aid"), ("weekdays", "4")]:
+        assert any(f'name="{name}"' in tag and f'value="{value}"' in tag for tag in ticked), name
     assert 'class="error"' not in html  # nothing was validated, so nothing is marked wrong
     assert riders(session) == 1
 
@@ -135,7 +136,10 @@ def test_one_phone_or_e_mail_is_limited_whatever_the_address_and_however_typed( 
     assert "This phone number or e-mail address was used for several registrations" in refused.text
     # The driver's registration shares the count: the number is as busy there.
     driver = driver_data(gazetteer, phone=same_phone[0], email="someone@example.org")
-    assert client.post("/register/driver", data=driver).status_code == 429
+    refused_driver = client.post("/register/driver", data=driver)
+    assert refused_driver.status_code == 429
+    for kept in ('value="Heike"', 'value="blauer VW Golf"', "This phone number or e-mail address"):
+        assert kept in refused_driver.text
     assert session.scalars(sa.select(Driver)).all() == []
     # The same e-mail address, in other letters and with other numbers, likewise.
     mails = ["Sam@Example.org", "sam@example.org", "SAM@EXAMPLE.ORG"]

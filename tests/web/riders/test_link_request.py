@@ -136,6 +136,9 @@ def test_requests_are_limited_per_number_whatever_the_ip(app_config, session, am
     # An unknown number is limited the same way (the limit tells nothing either).
     assert [ask("0151 8765 4321", "10.0.0.4") for _ in range(3)] == [303, 303, 429]
     assert ask("0160 5555555", "10.0.0.3") == 303  # another number is not held up
+    refused = client.post("/my-link", data={"contact": "015112345678"})
+    assert 'value="015112345678"' in refused.text  # the page again, with what was typed
+    assert "A new link was asked for this number or address several times." in refused.text
 
 
 def test_requests_are_limited_per_ip_address_too(app_config, session) -> None:  # type: ignore[no-untyped-def]
