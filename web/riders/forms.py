@@ -123,31 +123,41 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = widgets.CheckboxInput()
 
 
+def optional_int(value: Any) -> int | None:
+    """A submitted or stored choice as an int; empty means None (the "— choose —" entry)."""
+    if value in ("", None):
+        return None
+    return int(value)
+
+
 class OptionalInt(SelectField):
-    """A select whose empty choice means None."""
+    """A select of ids whose empty choice means None.
+
+    The field's ``coerce`` is the same conversion as its form data, so the
+    option that matches the data (submitted, or stored on a GET) is the one
+    marked selected when the page is shown again.
+    """
 
     data: int | None
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("coerce", optional_int)
+        super().__init__(*args, **kwargs)
+
     def process_formdata(self, valuelist: list[Any]) -> None:
         """The submitted value as an int; empty means None."""
-        if valuelist and valuelist[0] not in ("", None):
-            try:
-                self.data = int(valuelist[0])
-            except ValueError:
-                self.data = None
-                raise ValueError(_l("Please choose from the list.")) from None
-        else:
+        try:
+            self.data = optional_int(valuelist[0]) if valuelist else None
+        except ValueError:
             self.data = None
+            raise ValueError(_l("Please choose from the list.")) from None
 
     def pre_validate(self, form: Any) -> None:
         """None is always allowed; any other value must be one of the choices."""
         if self.data is not None and self.data not in {
-            value for value, _label in self._flat_choices()
+            optional_int(c.value) for c in (self.choices or [])
         }:
             raise ValidationError(_l("Please choose from the list."))
-
-    def _flat_choices(self) -> list[tuple[Any, Any]]:
-        return [(c.value, c.label) for c in (self.choices or [])]
 
 
 def parse_dates(text: str) -> list[dt.date]:
