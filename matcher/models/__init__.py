@@ -22,6 +22,10 @@ from matcher.models.needs import weekdays_mask as weekdays_mask
 from matcher.models.outbox import OutboxChannel as OutboxChannel
 from matcher.models.outbox import OutboxMessage as OutboxMessage
 from matcher.models.outbox import OutboxStatus as OutboxStatus
+from matcher.models.partners import PartnerKind as PartnerKind
+from matcher.models.partners import PartnerOrganisation as PartnerOrganisation
+from matcher.models.partners import PartnerStaff as PartnerStaff
+from matcher.models.partners import PartnerStaffToken as PartnerStaffToken
 from matcher.models.people import REJECT_REASONS as REJECT_REASONS
 from matcher.models.people import SUSPEND_REASONS as SUSPEND_REASONS
 from matcher.models.people import Coordinator as Coordinator

@@ -28,6 +28,8 @@ class ActorType(StrEnum):
     COORDINATOR = "coordinator"
     DRIVER = "driver"
     RIDER = "rider"
+    PARTNER = "partner"
+    """A partner organisation's staff member."""
 
 
 class AuditEntry(Base):

@@ -11,10 +11,12 @@ import datetime as dt
 from enum import StrEnum
 from typing import TYPE_CHECKING
 from typing import Any
+from typing import ClassVar
 
 import sqlalchemy as sa
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped
+from sqlalchemy.orm import declared_attr
 from sqlalchemy.orm import mapped_column
 from sqlalchemy.orm import relationship
 from sqlalchemy.orm import validates
@@ -39,6 +41,7 @@ if TYPE_CHECKING:
     from matcher.models.availability import AvailabilityException
     from matcher.models.availability import AvailabilityWindow
     from matcher.models.needs import RideNeed
+    from matcher.models.partners import PartnerOrganisation
 
 PHONE_CHECK = "phone LIKE '+%' AND length(phone) BETWEEN 8 AND 16"
 HASH_CHECK = "length({col}) = 64"
@@ -101,11 +104,16 @@ class Rider(Timestamped, Base):
     possible_duplicate_of_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("riders.id", ondelete="SET NULL")
     )
+    partner_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("partner_organisations.id", ondelete="RESTRICT"), index=True
+    )
+    """The partner organisation that referred the rider (None: she came by herself)."""
     is_demo: Mapped[bool] = mapped_column(default=False)
     last_active_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     erased_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
     home_place: Mapped[Place | None] = relationship(foreign_keys=[home_place_id])
+    partner: Mapped[PartnerOrganisation | None] = relationship()
     possible_duplicate_of: Mapped[Rider | None] = relationship(remote_side=[id])
     needs: Mapped[list[RideNeed]] = relationship(back_populates="rider", passive_deletes=True)
 
@@ -443,41 +451,38 @@ class CoordinatorRole(StrEnum):
     VIEWER = "viewer"
 
 
-class Coordinator(Timestamped, Base):
-    """A staff account that plans days; logs in with e-mail and password.
+class PasswordAccount(Timestamped):
+    """The columns and rules of a staff account with e-mail and password (office, partners).
 
     An invited account has no password until the invitee sets one through the
-    invitation link. ``row_version`` guards role changes and deactivation.
+    invitation link. ``row_version`` guards role changes and deactivation;
+    ``session_version`` rises at logout and password change.
     """
 
-    __tablename__ = "coordinators"
-    __table_args__ = (
-        sa.CheckConstraint("length(name) > 0", name="name_not_empty"),
-        sa.CheckConstraint("row_version >= 1", name="row_version_positive"),
-    )
+    @declared_attr.directive
+    @classmethod
+    def __table_args__(cls) -> tuple[sa.CheckConstraint, ...]:
+        return (
+            sa.CheckConstraint("length(name) > 0", name="name_not_empty"),
+            sa.CheckConstraint("row_version >= 1", name="row_version_positive"),
+        )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(sa.String(254), unique=True)
     name: Mapped[str] = mapped_column(sa.String(120))
     password_hash: Mapped[str | None] = mapped_column(sa.String(255))
+    """argon2id; None while an invitation is not yet taken up."""
     session_version: Mapped[int] = mapped_column(default=0, server_default="0")
     """Raised at logout and password change: sessions made under an older version are dead."""
-    """argon2id; None while an invitation is not yet taken up."""
-    role: Mapped[CoordinatorRole] = mapped_column(
-        enum_type(CoordinatorRole, "coordinator_role"), default=CoordinatorRole.COORDINATOR
-    )
     active: Mapped[bool] = mapped_column(default=True)
     locale: Mapped[str] = mapped_column(sa.String(8), default="de")
-    is_demo: Mapped[bool] = mapped_column(default=False)
     last_login_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     row_version: Mapped[int] = mapped_column(default=1)
 
-    __mapper_args__ = {"version_id_col": row_version}
-
-    @property
-    def is_admin(self) -> bool:
-        """True for the admin role."""
-        return self.role == CoordinatorRole.ADMIN
+    @declared_attr.directive
+    @classmethod
+    def __mapper_args__(cls) -> dict[str, Any]:
+        return {"version_id_col": cls.row_version}
 
     @property
     def invitation_pending(self) -> bool:
@@ -486,7 +491,7 @@ class Coordinator(Timestamped, Base):
 
     @validates("email")
     def _validate_email(self, key: str, value: str) -> str:
-        if value is None:
+        if not value:
             fail(N_("E-mail address is required."), key)
         return check_email(key, value)
 
@@ -497,6 +502,22 @@ class Coordinator(Timestamped, Base):
     @validates("locale")
     def _validate_locale(self, _key: str, value: str) -> str:
         return _check_locale(value)
+
+
+class Coordinator(PasswordAccount, Base):
+    """An office account that plans days; logs in with e-mail and password."""
+
+    __tablename__ = "coordinators"
+
+    role: Mapped[CoordinatorRole] = mapped_column(
+        enum_type(CoordinatorRole, "coordinator_role"), default=CoordinatorRole.COORDINATOR
+    )
+    is_demo: Mapped[bool] = mapped_column(default=False)
+
+    @property
+    def is_admin(self) -> bool:
+        """True for the admin role."""
+        return self.role == CoordinatorRole.ADMIN
 
     def __repr__(self) -> str:
         return f"<Coordinator {self.id} {self.email!r} {self.role}>"
@@ -509,28 +530,37 @@ class CoordinatorTokenPurpose(StrEnum):
     RESET = "reset"
 
 
-class CoordinatorToken(Base):
-    """An e-mailed link to set a password (invitation or reset): single use, expiring."""
+class PasswordLinkToken:
+    """An e-mailed link to set a password (invitation or reset): single use, expiring.
 
-    __tablename__ = "coordinator_tokens"
-    __table_args__ = (
-        sa.CheckConstraint(HASH_CHECK.format(col="token_hash"), name="token_hash_sha256"),
-        sa.CheckConstraint("expires_at > created_at", name="expires_after_created"),
-    )
+    The columns and rules every account with a password shares (office and partner
+    staff); each table adds the foreign key to its account and names it in ``OWNER``.
+    """
+
+    OWNER: ClassVar[str]
+    """The name of the column holding the account's id."""
+    PURPOSE_TYPE: ClassVar[str] = "token_purpose"
+    """The name of the purpose's type (its CHECK constraint is named after it)."""
+
+    @declared_attr.directive
+    @classmethod
+    def __table_args__(cls) -> tuple[sa.CheckConstraint, ...]:
+        return (
+            sa.CheckConstraint(HASH_CHECK.format(col="token_hash"), name="token_hash_sha256"),
+            sa.CheckConstraint("expires_at > created_at", name="expires_after_created"),
+        )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    coordinator_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("coordinators.id", ondelete="CASCADE"), index=True
-    )
-    purpose: Mapped[CoordinatorTokenPurpose] = mapped_column(
-        enum_type(CoordinatorTokenPurpose, "coordinator_token_purpose")
-    )
     token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
-    coordinator: Mapped[Coordinator] = relationship()
+    @declared_attr
+    @classmethod
+    def purpose(cls) -> Mapped[CoordinatorTokenPurpose]:
+        """Invitation or reset."""
+        return mapped_column(enum_type(CoordinatorTokenPurpose, cls.PURPOSE_TYPE))
 
     @validates("token_hash")
     def _validate_token_hash(self, key: str, value: str) -> str:
@@ -548,3 +578,17 @@ class CoordinatorToken(Base):
     def usable(self, now: dt.datetime) -> bool:
         """True if the link was not used yet and has not expired at ``now``."""
         return self.used_at is None and now < self.expires_at
+
+
+class CoordinatorToken(PasswordLinkToken, Base):
+    """An office account's invitation or reset link."""
+
+    __tablename__ = "coordinator_tokens"
+    OWNER = "coordinator_id"
+    PURPOSE_TYPE = "coordinator_token_purpose"
+
+    coordinator_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("coordinators.id", ondelete="CASCADE"), index=True
+    )
+
+    coordinator: Mapped[Coordinator] = relationship()

@@ -5,6 +5,7 @@ Public modules (``from matcher.people import registration``):
 - ``registration``: riders and drivers register themselves; riders manage their needs by link.
 - ``drivers``: volunteer drivers: vetting, login (magic link or password), availability.
 - ``coordinators``: office accounts: creation and password login.
+- ``password_links``: what every account with a password shares: rules, login, e-mailed links.
 - ``driver_office``: the office's vetting decisions on a driver and edits on their behalf.
 - ``rider_office``: the office changes, pauses, cancels a rider's needs and erases her data.
 - ``places``: the places people type in forms (their home, a destination not in the gazetteer).
@@ -23,6 +24,7 @@ __all__ = [
     "registration",
     "drivers",
     "coordinators",
+    "password_links",
     "driver_office",
     "rider_office",
     "places",

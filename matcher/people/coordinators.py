@@ -13,7 +13,6 @@ neither demoted nor deactivated, so the office never locks itself out.
 from __future__ import annotations
 
 import datetime as dt
-from functools import cache
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -33,44 +32,20 @@ from matcher.models import CoordinatorTokenPurpose
 from matcher.models.people import LOCALES
 from matcher.notifications.events import send_to
 from matcher.notifications.events import site_url
+from matcher.people import password_links
 from matcher.people import sessions
-from matcher.security import hash_password
-from matcher.security import hash_token
-from matcher.security import new_token
-from matcher.security import password_needs_rehash
-from matcher.security import verify_password
+from matcher.people.password_links import INVITE_LIFETIME
+from matcher.people.password_links import RESET_LIFETIME
 from matcher.settings import Settings
 
-MIN_PASSWORD_LENGTH = 10
-MAX_PASSWORD_LENGTH = 200
-INVITE_LIFETIME = dt.timedelta(days=7)
-RESET_LIFETIME = dt.timedelta(hours=1)
 CONFLICT = N_("Someone else changed this account meanwhile. Please look at it again.")
 LAST_ADMIN = N_("The office needs at least one active admin.")
-
-
-@cache
-def _dummy_hash() -> str:
-    """Checked for unknown e-mails, so a wrong address costs as long as a wrong password."""
-    return hash_password("not the password of anybody")
 
 
 def _find(session: Session, email: str) -> Coordinator | None:
     return session.scalar(
         sa.select(Coordinator).where(sa.func.lower(Coordinator.email) == email.strip().lower())
     )
-
-
-def _checked_hash(password: str) -> str:
-    if len(password or "") < MIN_PASSWORD_LENGTH:
-        raise ValidationError(
-            N_("The password needs at least {count} characters."),
-            field="password",
-            count=MIN_PASSWORD_LENGTH,
-        )
-    if len(password) > MAX_PASSWORD_LENGTH:
-        raise ValidationError(N_("The password is too long."), field="password")
-    return hash_password(password)
 
 
 def _role(role: str | CoordinatorRole) -> CoordinatorRole:
@@ -107,7 +82,7 @@ def create_coordinator(
     locale: str = "de",
 ) -> Coordinator:
     """Create an account with a password (CLI); Conflict for a taken e-mail."""
-    password_hash = _checked_hash(password)
+    password_hash = password_links.checked_hash(password)
     coordinator = _new_account(session, email, name, role, locale)
     coordinator.password_hash = password_hash
     session.flush()
@@ -117,14 +92,8 @@ def create_coordinator(
 def authenticate_coordinator(session: Session, email: str, password: str) -> Coordinator | None:
     """The active coordinator with this e-mail and password, or None (same cost if unknown)."""
     coordinator = _find(session, email or "")
-    if coordinator is None or coordinator.password_hash is None:
-        verify_password(_dummy_hash(), password or "")
+    if not password_links.password_login(coordinator, password):
         return None
-    if not verify_password(coordinator.password_hash, password or "") or not coordinator.active:
-        return None
-    if password_needs_rehash(coordinator.password_hash):
-        coordinator.password_hash = hash_password(password)
-    coordinator.last_login_at = utcnow()
     session.flush()
     return coordinator
 
@@ -146,17 +115,8 @@ def _issue_link(
     now: dt.datetime,
 ) -> str:
     """A fresh link of ``purpose``, e-mailed in the account's language; older ones stop working."""
-    lifetime = INVITE_LIFETIME if purpose == CoordinatorTokenPurpose.INVITE else RESET_LIFETIME
-    _use_up_links(session, coordinator.id, now)
-    token, token_hash = new_token()
-    session.add(
-        CoordinatorToken(
-            coordinator_id=coordinator.id,
-            purpose=purpose,
-            token_hash=token_hash,
-            created_at=now,
-            expires_at=now + lifetime,
-        )
+    token, token_hash = password_links.issue(
+        session, CoordinatorToken, coordinator.id, purpose, now
     )
     template = (
         "coordinator_invite.txt"
@@ -182,13 +142,7 @@ def _issue_link(
 
 
 def _use_up_links(session: Session, coordinator_id: int, now: dt.datetime) -> None:
-    session.execute(
-        sa.update(CoordinatorToken)
-        .where(
-            CoordinatorToken.coordinator_id == coordinator_id, CoordinatorToken.used_at.is_(None)
-        )
-        .values(used_at=now)
-    )
+    password_links.use_up(session, CoordinatorToken, coordinator_id, now)
 
 
 def invite_coordinator(
@@ -349,22 +303,15 @@ def request_password_reset(
     return _issue_link(session, coordinator, purpose, settings, now or utcnow())
 
 
-def _token_row(session: Session, token: str) -> CoordinatorToken | None:
-    if not token or len(token) > 100:
-        return None
-    return session.scalar(
-        sa.select(CoordinatorToken).where(CoordinatorToken.token_hash == hash_token(token))
-    )
-
-
 def link_account(
     session: Session, token: str, now: dt.datetime | None = None
 ) -> tuple[Coordinator, CoordinatorTokenPurpose] | None:
     """The account and purpose of a usable link (the link is not used up by looking)."""
-    row = _token_row(session, token)
-    if row is None or not row.usable(now or utcnow()) or not row.coordinator.active:
+    found = password_links.usable_link(session, CoordinatorToken, token, now or utcnow())
+    coordinator = None if found is None else session.get(Coordinator, found[0])
+    if found is None or coordinator is None or not coordinator.active:
         return None
-    return row.coordinator, row.purpose
+    return coordinator, found[1]
 
 
 def set_password_with_link(
@@ -372,18 +319,8 @@ def set_password_with_link(
 ) -> Coordinator | None:
     """Set the password through a usable link and use the link up; None if it is not usable."""
     now = now or utcnow()
-    password_hash = _checked_hash(password)
-    # One UPDATE claims the link, so two simultaneous submissions cannot both use it.
-    claimed = session.execute(
-        sa.update(CoordinatorToken)
-        .where(
-            CoordinatorToken.token_hash == hash_token(token or ""),
-            CoordinatorToken.used_at.is_(None),
-            CoordinatorToken.expires_at > now,
-        )
-        .values(used_at=now)
-        .returning(CoordinatorToken.coordinator_id, CoordinatorToken.purpose)
-    ).one_or_none()
+    password_hash = password_links.checked_hash(password)
+    claimed = password_links.claim(session, CoordinatorToken, token, now)
     if claimed is None:
         return None
     coordinator = session.get(Coordinator, claimed[0])

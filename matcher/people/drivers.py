@@ -30,6 +30,7 @@ from matcher.models import Driver
 from matcher.models import DriverLoginToken
 from matcher.models import ExceptionKind
 from matcher.notifications.accounts import send_login_link
+from matcher.people import password_links
 from matcher.people import sessions
 from matcher.people.phones import normalise_phone
 from matcher.people.places import AddressInput
@@ -41,8 +42,7 @@ from matcher.security import verify_password
 from matcher.settings import Settings
 
 LOGIN_LINK_LIFETIME = dt.timedelta(minutes=20)
-MIN_PASSWORD_LENGTH = 10
-MAX_PASSWORD_LENGTH = 200
+MIN_PASSWORD_LENGTH = password_links.MIN_PASSWORD_LENGTH
 MAX_WINDOWS = 21
 _DUMMY_HASH = hash_password("not-a-password-of-anyone")
 """Checked when the e-mail is unknown, so a wrong e-mail takes as long as a wrong password."""
@@ -132,7 +132,7 @@ def register_driver(
         vetted=False,
     )
     if registration.password:
-        driver.password_hash = _checked_hash(registration.password)
+        driver.password_hash = password_links.checked_hash(registration.password)
     session.add(driver)
     driver.windows.extend(_windows(registration.windows))
     for exception in registration.exceptions:
@@ -246,22 +246,10 @@ def vet_driver(
     return driver
 
 
-def _checked_hash(password: str) -> str:
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise ValidationError(
-            N_("The password needs at least {count} characters."),
-            field="password",
-            count=MIN_PASSWORD_LENGTH,
-        )
-    if len(password) > MAX_PASSWORD_LENGTH:
-        raise ValidationError(N_("The password is too long."), field="password")
-    return hash_password(password)
-
-
 def set_password(session: Session, driver_id: int, password: str) -> None:
     """Set (or change) the driver's password (argon2id)."""
     driver = _driver(session, driver_id)
-    driver.password_hash = _checked_hash(password)
+    driver.password_hash = password_links.checked_hash(password)
     sessions.end_sessions(driver)  # whoever had the old password is out
     session.flush()
 
