@@ -22,6 +22,9 @@ from matcher.models import Driver
 from matcher.models import ExceptionKind
 from matcher.models import NeedPurpose
 from matcher.models import NeedStatus
+from matcher.models import PartnerKind
+from matcher.models import PartnerOrganisation
+from matcher.models import PartnerStaff
 from matcher.models import Place
 from matcher.models import PlaceKind
 from matcher.models import PlanningRun
@@ -80,6 +83,27 @@ def make_coordinator(session: Session, **kw: Any) -> Coordinator:
     kw.setdefault("password_hash", password_hash(password))
     kw.setdefault("role", CoordinatorRole.COORDINATOR)
     return _add(session, Coordinator(**kw))
+
+
+def make_partner(session: Session, **kw: Any) -> PartnerOrganisation:
+    """An active partner organisation (a counselling centre unless told)."""
+    n = _next()
+    kw.setdefault("name", f"Migrationsberatung {n}")
+    kw.setdefault("kind", PartnerKind.COUNSELLING_CENTRE)
+    kw.setdefault("email", f"partner{n}@example.invalid")
+    return _add(session, PartnerOrganisation(**kw))
+
+
+def make_partner_staff(session: Session, **kw: Any) -> PartnerStaff:
+    """An active staff member of ``partner`` (a new one unless given), password set."""
+    n = _next()
+    password = kw.pop("password", DEFAULT_PASSWORD)
+    if "partner" not in kw and "partner_id" not in kw:
+        kw["partner"] = make_partner(session)
+    kw.setdefault("email", f"staff{n}@example.invalid")
+    kw.setdefault("name", f"Beraterin {n}")
+    kw.setdefault("password_hash", password_hash(password))
+    return _add(session, PartnerStaff(**kw))
 
 
 def make_driver(session: Session, **kw: Any) -> Driver:

@@ -105,6 +105,7 @@ def register_blueprints(app: Flask) -> None:
     from web.drivers import bp as drivers_bp
     from web.health import bp as health_bp
     from web.main import bp as main_bp
+    from web.partners import bp as partners_bp
     from web.riders import bp as riders_bp
 
     app.register_blueprint(health_bp)
@@ -112,4 +113,5 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(coordinators_bp)
     app.register_blueprint(riders_bp)
     app.register_blueprint(drivers_bp)
+    app.register_blueprint(partners_bp)
     cli.init_app(app)

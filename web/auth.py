@@ -1,7 +1,8 @@
-"""Who is logged in: coordinators (password) and drivers (magic link or password), via Flask-Login.
+"""Who is logged in: coordinators and partner staff (password), drivers (magic link or password).
 
-One login manager serves both kinds of account; the session stores ``"coordinator:<id>:<v>"`` or
-``"driver:<id>:<v>"`` so an id of one kind can never be mistaken for the other, and ``<v>``, the
+One login manager serves every kind of account; the session stores ``"coordinator:<id>:<v>"``,
+``"driver:<id>:<v>"`` or ``"partner:<id>:<v>"`` so an id of one kind can never be mistaken for
+another, and ``<v>``, the
 account's session version, so a logout ends every copy of the session (matcher/people/sessions.py).
 Riders have no account: their personal link is their key. The account is read again on every
 request, so a deactivated account or a changed role takes effect on the very next click.
@@ -9,7 +10,8 @@ request, so a deactivated account or a changed role takes effect on the very nex
 Office roles are enforced in one place, ``coordinator_required``: admin-only views say
 ``admin=True``; a read-only viewer may use every safe method (GET, HEAD) and is refused (403)
 every other method of every office view, unless the view says ``viewer_may_post=True`` (only
-logging out does).
+logging out does). Partner staff pass ``partner_required`` only, which gives a view the
+staff member's organisation (``Account.partner_id``); every query of theirs is bounded by it.
 """
 
 from __future__ import annotations
@@ -36,6 +38,8 @@ from flask_login import logout_user
 from matcher.models import Coordinator
 from matcher.models import CoordinatorRole
 from matcher.models import Driver
+from matcher.models import PartnerStaff
+from matcher.partners import staff as partner_staff
 from matcher.people import sessions
 from web.db import get_session
 
@@ -48,12 +52,14 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 @dataclass(frozen=True)
 class Account:
-    """The logged-in person as Flask-Login sees them; ``kind`` is 'coordinator' or 'driver'."""
+    """The logged-in person as Flask-Login sees them: 'coordinator', 'driver' or 'partner'."""
 
     kind: str
     id: int
     role: str | None = None
     session_version: int = 0
+    partner_id: int | None = None
+    """A partner staff member's organisation."""
     is_authenticated: bool = True
     is_active: bool = True
     is_anonymous: bool = False
@@ -87,6 +93,11 @@ class Account:
         """A volunteer driver's account."""
         return self.kind == "driver"
 
+    @property
+    def is_partner(self) -> bool:
+        """A partner organisation's staff member."""
+        return self.kind == "partner"
+
 
 class Anonymous(AnonymousUserMixin):
     """Nobody logged in."""
@@ -97,6 +108,7 @@ class Anonymous(AnonymousUserMixin):
     is_viewer = False
     can_edit = False
     is_driver = False
+    is_partner = False
 
 
 @login_manager.user_loader
@@ -115,6 +127,11 @@ def load_account(user_id: str) -> Account | None:
         ):
             return None
         return _coordinator_account(coordinator)
+    if seen.kind == "partner":
+        staff = partner_staff.staff_member(session, seen.account_id)
+        if staff is None or not sessions.is_current(staff, seen):
+            return None
+        return _partner_account(staff)
     driver = session.get(Driver, seen.account_id)
     if driver is None or not driver.active or driver.erased_at is not None:
         return None
@@ -131,6 +148,12 @@ def _driver_account(driver: Driver) -> Account:
     return Account("driver", driver.id, session_version=driver.session_version or 0)
 
 
+def _partner_account(staff: PartnerStaff) -> Account:
+    return Account(
+        "partner", staff.id, session_version=staff.session_version or 0, partner_id=staff.partner_id
+    )
+
+
 def log_in_coordinator(coordinator: Coordinator) -> None:
     """Start a coordinator's session."""
     login_user(_coordinator_account(coordinator))
@@ -141,19 +164,24 @@ def log_in_driver(driver: Driver, remember: bool = False) -> None:
     login_user(_driver_account(driver), remember=remember)
 
 
+def log_in_partner(staff: PartnerStaff) -> None:
+    """Start a partner staff member's session."""
+    login_user(_partner_account(staff))
+
+
+def _person(account: Account) -> sessions.Account | None:
+    model = {"coordinator": Coordinator, "driver": Driver, "partner": PartnerStaff}[account.kind]
+    return cast(sessions.Account | None, get_session().get(model, account.id))
+
+
 def log_out() -> None:
     """End this session and every other copy of it (the account's session version rises)."""
     account = current_account()
     if isinstance(account, Account):
-        session = get_session()
-        person: Coordinator | Driver | None = (
-            session.get(Coordinator, account.id)
-            if account.is_coordinator
-            else session.get(Driver, account.id)
-        )
+        person = _person(account)
         if person is not None:
             sessions.end_sessions(person)
-            session.commit()
+            get_session().commit()
     logout_user()
 
 
@@ -221,9 +249,37 @@ def driver_required(view: F) -> F:
     return cast(F, wrapper)
 
 
-# Endpoints of the two login pages; the blueprints that own them register these names.
+def partner_required(view: F) -> F:
+    """Only logged-in partner staff; others get 403, nobody gets the partner login.
+
+    The rule is recorded on the view as ``partner_access`` so a test can walk every route.
+    """
+
+    @wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        account = current_account()
+        if not account.is_authenticated:
+            return redirect(url_for(PARTNER_LOGIN_VIEW, next=request.path))
+        if not account.is_partner:
+            abort(403)
+        return view(*args, **kwargs)
+
+    wrapper.partner_access = True  # type: ignore[attr-defined]
+    return cast(F, wrapper)
+
+
+def current_partner_id() -> int:
+    """The organisation of the partner staff member logged in (inside ``partner_required``)."""
+    account = current_account()
+    if not isinstance(account, Account) or account.partner_id is None:
+        abort(403)
+    return account.partner_id
+
+
+# Endpoints of the login pages; the blueprints that own them register these names.
 COORDINATOR_LOGIN_VIEW = "coordinators.login"
 DRIVER_LOGIN_VIEW = "drivers.login"
+PARTNER_LOGIN_VIEW = "partners.login"
 
 
 def init_app(app: Flask) -> None:

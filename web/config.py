@@ -40,6 +40,8 @@ class DefaultConfig:
     RATELIMIT_PASSWORD_RESET = "2 per minute;5 per hour"
     """Reset requests, per address and per e-mail address."""
     RATELIMIT_DRIVER_LOGIN = "10 per minute;50 per hour"
+    RATELIMIT_PARTNER_LOGIN = "10 per minute;50 per hour"
+    """Every attempt counts: partner staff login, and setting a password from a link."""
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024

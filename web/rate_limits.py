@@ -318,6 +318,10 @@ PASSWORD_RESET_PER_EMAIL = dataclasses.replace(
 DRIVER_LOGIN = Rule(
     "driver-login", "RATELIMIT_DRIVER_LOGIN", client_address, Counted.ATTEMPTS, too_many_attempts
 )
+PARTNER_LOGIN = Rule(
+    "partner-login", "RATELIMIT_PARTNER_LOGIN", client_address, Counted.ATTEMPTS, too_many_attempts
+)
+PARTNER_PASSWORD_LINK = dataclasses.replace(PARTNER_LOGIN, name="partner-password-link")
 RULES = (
     *REGISTRATION,
     LINK_REQUESTS_PER_ADDRESS,
@@ -327,5 +331,7 @@ RULES = (
     PASSWORD_RESET_PER_ADDRESS,
     PASSWORD_RESET_PER_EMAIL,
     DRIVER_LOGIN,
+    PARTNER_LOGIN,
+    PARTNER_PASSWORD_LINK,
 )
 """Every rule of the service (their settings are checked at start-up)."""

@@ -30,22 +30,29 @@ from matcher.models import CoordinatorRole
 from matcher.models import CoordinatorToken
 from matcher.models import CoordinatorTokenPurpose
 from matcher.models.people import LOCALES
-from matcher.notifications.events import send_to
-from matcher.notifications.events import site_url
 from matcher.people import password_links
-from matcher.people import sessions
-from matcher.people.password_links import INVITE_LIFETIME
-from matcher.people.password_links import RESET_LIFETIME
+from matcher.people.password_links import INVITE_LIFETIME as INVITE_LIFETIME
+from matcher.people.password_links import RESET_LIFETIME as RESET_LIFETIME
 from matcher.settings import Settings
 
 CONFLICT = N_("Someone else changed this account meanwhile. Please look at it again.")
 LAST_ADMIN = N_("The office needs at least one active admin.")
 
 
+OFFICE: password_links.AccountKind[Coordinator] = password_links.AccountKind(
+    model=Coordinator,
+    token_model=CoordinatorToken,
+    actor_type=ActorType.COORDINATOR,
+    entity="coordinator",
+    messages="coordinator",
+    link_path="/coordinator/password/",
+    works=lambda coordinator: coordinator.active,
+)
+"""Office accounts as ``password_links`` sees them."""
+
+
 def _find(session: Session, email: str) -> Coordinator | None:
-    return session.scalar(
-        sa.select(Coordinator).where(sa.func.lower(Coordinator.email) == email.strip().lower())
-    )
+    return password_links.find(session, OFFICE, email)
 
 
 def _role(role: str | CoordinatorRole) -> CoordinatorRole:
@@ -91,11 +98,7 @@ def create_coordinator(
 
 def authenticate_coordinator(session: Session, email: str, password: str) -> Coordinator | None:
     """The active coordinator with this e-mail and password, or None (same cost if unknown)."""
-    coordinator = _find(session, email or "")
-    if not password_links.password_login(coordinator, password):
-        return None
-    session.flush()
-    return coordinator
+    return password_links.log_in(session, OFFICE, email, password)
 
 
 def list_accounts(session: Session) -> list[Coordinator]:
@@ -115,30 +118,7 @@ def _issue_link(
     now: dt.datetime,
 ) -> str:
     """A fresh link of ``purpose``, e-mailed in the account's language; older ones stop working."""
-    token, token_hash = password_links.issue(
-        session, CoordinatorToken, coordinator.id, purpose, now
-    )
-    template = (
-        "coordinator_invite.txt"
-        if purpose == CoordinatorTokenPurpose.INVITE
-        else "coordinator_password_reset.txt"
-    )
-    send_to(
-        session,
-        key=f"coordinator-{purpose.value}:{token_hash}",
-        template=template,
-        locale=coordinator.locale,
-        settings=settings,
-        now=now,
-        email=coordinator.email,
-        related=("coordinator", coordinator.id),
-        name=coordinator.name,
-        link=site_url(settings, f"/coordinator/password/{token}"),
-        days=INVITE_LIFETIME.days,
-        minutes=int(RESET_LIFETIME.total_seconds() // 60),
-    )
-    session.flush()
-    return token
+    return password_links.send_link(session, OFFICE, coordinator, purpose, settings, now)
 
 
 def _use_up_links(session: Session, coordinator_id: int, now: dt.datetime) -> None:
@@ -292,56 +272,18 @@ def request_password_reset(
     The caller shows the same answer either way, so the page never tells whether
     an address has an account.
     """
-    coordinator = _find(session, email or "")
-    if coordinator is None or not coordinator.active:
-        return None
-    purpose = (
-        CoordinatorTokenPurpose.INVITE
-        if coordinator.invitation_pending
-        else CoordinatorTokenPurpose.RESET
-    )
-    return _issue_link(session, coordinator, purpose, settings, now or utcnow())
+    return password_links.request_reset(session, OFFICE, email, settings, now or utcnow())
 
 
 def link_account(
     session: Session, token: str, now: dt.datetime | None = None
 ) -> tuple[Coordinator, CoordinatorTokenPurpose] | None:
     """The account and purpose of a usable link (the link is not used up by looking)."""
-    found = password_links.usable_link(session, CoordinatorToken, token, now or utcnow())
-    coordinator = None if found is None else session.get(Coordinator, found[0])
-    if found is None or coordinator is None or not coordinator.active:
-        return None
-    return coordinator, found[1]
+    return password_links.account_of_link(session, OFFICE, token, now or utcnow())
 
 
 def set_password_with_link(
     session: Session, token: str, password: str, now: dt.datetime | None = None
 ) -> Coordinator | None:
     """Set the password through a usable link and use the link up; None if it is not usable."""
-    now = now or utcnow()
-    password_hash = password_links.checked_hash(password)
-    claimed = password_links.claim(session, CoordinatorToken, token, now)
-    if claimed is None:
-        return None
-    coordinator = session.get(Coordinator, claimed[0])
-    if coordinator is None or not coordinator.active:
-        return None
-    coordinator.password_hash = password_hash
-    coordinator.last_login_at = now
-    sessions.end_sessions(coordinator)  # whoever had the old password is out
-    _use_up_links(session, coordinator.id, now)
-    session.flush()
-    audit_log.record(
-        session,
-        actor_type=ActorType.COORDINATOR,
-        actor_id=coordinator.id,
-        action=(
-            "coordinator.accept_invite"
-            if claimed[1] == CoordinatorTokenPurpose.INVITE
-            else "coordinator.password_reset"
-        ),
-        entity_type="coordinator",
-        entity_id=coordinator.id,
-    )
-    session.flush()
-    return coordinator
+    return password_links.set_password_with_link(session, OFFICE, token, password, now or utcnow())

@@ -2,32 +2,47 @@
 
 An invited account exists at once without a password; the invitee sets one through a
 single-use link that expires (``INVITE_LIFETIME``), and anyone can ask for a reset link
-(``RESET_LIFETIME``). Links are stored as SHA-256 hashes and claimed by one UPDATE, so a
-link works once even when clicked twice at the same moment. Each kind of account has its
-own token table (``PasswordLinkToken`` subclasses); the rules here are the same for all,
-so an office account and a partner's account can never differ in how safe they are.
+(``RESET_LIFETIME``); the caller answers the same whether the address is known or not.
+Links are stored as SHA-256 hashes and claimed by one UPDATE, so a link works once even
+when clicked twice at the same moment; a new password ends every other session. Each
+kind of account (:class:`AccountKind`) has its own tables, messages and rule for when it
+works; the rules here are the same for all, so an office account and a partner's
+account can never differ in how safe they are.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
 from functools import cache
-from typing import Protocol
+from typing import Any
+from typing import Generic
+from typing import TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.orm import InstrumentedAttribute
 from sqlalchemy.orm import Session
 
+from matcher import audit as audit_log
 from matcher.clock import utcnow
 from matcher.errors import N_
 from matcher.errors import ValidationError
+from matcher.models import ActorType
+from matcher.models import Coordinator
 from matcher.models import CoordinatorTokenPurpose
+from matcher.models import PartnerStaff
+from matcher.models.people import PasswordAccount
 from matcher.models.people import PasswordLinkToken
+from matcher.notifications.events import send_to
+from matcher.notifications.events import site_url
+from matcher.people import sessions
 from matcher.security import hash_password
 from matcher.security import hash_token
 from matcher.security import new_token
 from matcher.security import password_needs_rehash
 from matcher.security import verify_password
+from matcher.settings import Settings
 
 MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 200
@@ -36,12 +51,26 @@ INVITE_LIFETIME = dt.timedelta(days=7)
 RESET_LIFETIME = dt.timedelta(hours=1)
 
 
-class PasswordAccount(Protocol):
-    """What logging in needs of an account."""
+A = TypeVar("A", Coordinator, PartnerStaff)
 
-    password_hash: str | None
-    active: bool
-    last_login_at: dt.datetime | None
+
+@dataclass(frozen=True)
+class AccountKind(Generic[A]):
+    """One kind of password account: its tables, messages, and when an account works."""
+
+    model: type[A]
+    token_model: type[PasswordLinkToken]
+    actor_type: ActorType
+    entity: str
+    """The audit log's entity type and action prefix (``coordinator.accept_invite``)."""
+    messages: str
+    """The templates' prefix (``coordinator_invite.txt``, ``..._password_reset.txt``)."""
+    link_path: str
+    """Where a link's token goes: ``/coordinator/password/``."""
+    works: Callable[[A], bool]
+    """Whether the account may log in (active; a partner's staff also need the partner)."""
+    context: Callable[[A], dict[str, Any]] = lambda _account: {}
+    """What the messages name besides the account's name."""
 
 
 @cache
@@ -151,3 +180,110 @@ def claim(
         .returning(_owner(model), model.purpose)
     ).one_or_none()
     return None if claimed is None else (claimed[0], claimed[1])
+
+
+def find(session: Session, kind: AccountKind[A], email: str) -> A | None:
+    """The account of ``kind`` with this e-mail address, in any case."""
+    model = kind.model
+    return session.scalar(
+        sa.select(model).where(sa.func.lower(model.email) == (email or "").strip().lower())
+    )
+
+
+def log_in(session: Session, kind: AccountKind[A], email: str, password: str) -> A | None:
+    """The working account with this e-mail and password, or None (same cost if unknown)."""
+    account = find(session, kind, email)
+    if account is None or not password_login(account, password) or not kind.works(account):
+        return None
+    session.flush()
+    return account
+
+
+def send_link(
+    session: Session,
+    kind: AccountKind[A],
+    account: A,
+    purpose: CoordinatorTokenPurpose,
+    settings: Settings,
+    now: dt.datetime,
+) -> str:
+    """A fresh link of ``purpose``, e-mailed in the account's language; older ones stop working."""
+    token, token_hash = issue(session, kind.token_model, account.id, purpose, now)
+    invite = purpose == CoordinatorTokenPurpose.INVITE
+    send_to(
+        session,
+        key=f"{kind.messages}-{purpose.value}:{token_hash}",
+        template=f"{kind.messages}_{'invite' if invite else 'password_reset'}.txt",
+        locale=account.locale,
+        settings=settings,
+        now=now,
+        email=account.email,
+        related=(kind.entity, account.id),
+        name=account.name,
+        link=site_url(settings, f"{kind.link_path}{token}"),
+        days=INVITE_LIFETIME.days,
+        minutes=int(RESET_LIFETIME.total_seconds() // 60),
+        **kind.context(account),
+    )
+    session.flush()
+    return token
+
+
+def request_reset(
+    session: Session, kind: AccountKind[A], email: str, settings: Settings, now: dt.datetime
+) -> str | None:
+    """E-mail a reset link (an invitation while none was taken up) to the working account.
+
+    None if there is none; the caller shows the same answer either way, so the page
+    never tells whether an address has an account.
+    """
+    account = find(session, kind, email)
+    if account is None or not kind.works(account):
+        return None
+    purpose = (
+        CoordinatorTokenPurpose.INVITE
+        if account.invitation_pending
+        else CoordinatorTokenPurpose.RESET
+    )
+    return send_link(session, kind, account, purpose, settings, now)
+
+
+def account_of_link(
+    session: Session, kind: AccountKind[A], token: str, now: dt.datetime
+) -> tuple[A, CoordinatorTokenPurpose] | None:
+    """The working account and purpose of a usable link (looking does not use it up)."""
+    found = usable_link(session, kind.token_model, token, now)
+    account = None if found is None else session.get(kind.model, found[0])
+    if found is None or account is None or not kind.works(account):
+        return None
+    return account, found[1]
+
+
+def set_password_with_link(
+    session: Session, kind: AccountKind[A], token: str, password: str, now: dt.datetime
+) -> A | None:
+    """Set the password through a usable link and use the link up; None if it is not usable.
+
+    Every other session of the account ends (whoever had the old password is out).
+    """
+    password_hash = checked_hash(password)
+    claimed = claim(session, kind.token_model, token, now)
+    account = None if claimed is None else session.get(kind.model, claimed[0])
+    if claimed is None or account is None or not kind.works(account):
+        return None
+    account.password_hash = password_hash
+    account.last_login_at = now
+    sessions.end_sessions(account)
+    use_up(session, kind.token_model, account.id, now)
+    session.flush()
+    invite = claimed[1] == CoordinatorTokenPurpose.INVITE
+    audit_log.record(
+        session,
+        actor_type=kind.actor_type,
+        actor_id=account.id,
+        action=f"{kind.entity}.{'accept_invite' if invite else 'password_reset'}",
+        entity_type=kind.entity,
+        entity_id=account.id,
+    )
+    session.flush()
+    return account

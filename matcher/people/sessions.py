@@ -12,8 +12,12 @@ from dataclasses import dataclass
 
 from matcher.models import Coordinator
 from matcher.models import Driver
+from matcher.models import PartnerStaff
 
-KINDS = ("coordinator", "driver")
+KINDS = ("coordinator", "driver", "partner")
+"""Office accounts, volunteer drivers, partner organisations' staff."""
+
+Account = Coordinator | Driver | PartnerStaff
 
 
 @dataclass(frozen=True)
@@ -26,7 +30,7 @@ class SessionId:
 
 
 def session_id(kind: str, account_id: int, version: int) -> str:
-    """``coordinator:<id>:<version>``: the kind keeps the two account tables apart."""
+    """``coordinator:<id>:<version>``: the kind keeps the account tables apart."""
     return f"{kind}:{account_id}:{version}"
 
 
@@ -40,11 +44,11 @@ def parse_session_id(raw: str) -> SessionId | None:
     return SessionId(parts[0], int(parts[1]), int(parts[2]))
 
 
-def is_current(person: Coordinator | Driver, seen: SessionId) -> bool:
+def is_current(person: Account, seen: SessionId) -> bool:
     """True while no logout or password change happened since the session began."""
     return (person.session_version or 0) == seen.version
 
 
-def end_sessions(person: Coordinator | Driver) -> None:
+def end_sessions(person: Account) -> None:
     """Every session of ``person`` made until now stops working (the caller commits)."""
     person.session_version = (person.session_version or 0) + 1

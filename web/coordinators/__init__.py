@@ -14,6 +14,7 @@ from web.coordinators import views_days as views_days
 from web.coordinators import views_district as views_district
 from web.coordinators import views_drivers as views_drivers
 from web.coordinators import views_intake as views_intake
+from web.coordinators import views_partners as views_partners
 from web.coordinators import views_places as views_places
 from web.coordinators import views_plans as views_plans
 from web.coordinators import views_reports as views_reports

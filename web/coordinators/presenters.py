@@ -273,6 +273,7 @@ ACTOR_LABELS = {
     ActorType.COORDINATOR: _l("Coordinator"),
     ActorType.DRIVER: _l("Driver"),
     ActorType.RIDER: _l("Rider"),
+    ActorType.PARTNER: _l("Partner staff"),
 }
 
 

@@ -47,19 +47,24 @@ def office_access() -> dict[str, dict[str, bool]]:
     }
 
 
-def coordinator_urls() -> list[tuple[str, str, str]]:
-    """(endpoint, method, url) for every route of the blueprint except the login page."""
+def blueprint_urls(blueprint: str, public: set[str]) -> list[tuple[str, str, str]]:
+    """(endpoint, method, url) for every route of ``blueprint`` except the ``public`` ones."""
     app = _app()
     urls = []
     with app.test_request_context():
         for rule in app.url_map.iter_rules():
-            if not rule.endpoint.startswith("coordinators.") or rule.endpoint in PUBLIC_ENDPOINTS:
+            if not rule.endpoint.startswith(f"{blueprint}.") or rule.endpoint in public:
                 continue
             values = {name: _sample(conv) for name, conv in rule._converters.items()}
             url = app.url_for(rule.endpoint, _external=False, **values)
             for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
                 urls.append((rule.endpoint, method, url))
     return urls
+
+
+def coordinator_urls() -> list[tuple[str, str, str]]:
+    """(endpoint, method, url) for every route of the blueprint except the login page."""
+    return blueprint_urls("coordinators", PUBLIC_ENDPOINTS)
 
 
 def _sample(converter: object) -> object:
