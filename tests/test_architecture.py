@@ -160,7 +160,17 @@ def test_services_never_commit() -> None:
     assert commits(ROOT / "matcher" / "jobs" / "scheduler_lock.py")  # and engine.begin() blocks
 
 
-AREAS = ("people", "demand", "planning", "plans", "queries", "jobs", "notifications", "geo")
+AREAS = (
+    "people",
+    "demand",
+    "planning",
+    "plans",
+    "queries",
+    "jobs",
+    "notifications",
+    "geo",
+    "partners",
+)
 """The domain's areas: each package's ``__init__`` declares its public modules in ``__all__``."""
 
 

@@ -19,21 +19,48 @@ from flask import render_template
 from flask import request
 from flask import url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
+from wtforms import EmailField
+from wtforms import PasswordField
+from wtforms.validators import DataRequired
+from wtforms.validators import EqualTo
+from wtforms.validators import Length
 
 from matcher.errors import ValidationError
 from matcher.models import CoordinatorTokenPurpose
 from matcher.settings import Settings
-from web.coordinators.forms import ForgotPasswordForm
-from web.coordinators.forms import LoginForm
-from web.coordinators.forms import SetPasswordForm
 from web.db import get_session
 from web.errors import translate_domain_error
+from web.forms import FlaskForm
 from web.redirects import local_target
 from web.settings import current_settings
 
 Page = Response | str | tuple[str, int]
+
+
+class LoginForm(FlaskForm):
+    """E-mail and password."""
+
+    email = EmailField(_l("E-mail address"), validators=[DataRequired(), Length(max=254)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
+
+
+class ForgotPasswordForm(FlaskForm):
+    """The e-mail address to send a reset link to."""
+
+    email = EmailField(_l("E-mail address"), validators=[DataRequired(), Length(max=254)])
+
+
+class SetPasswordForm(FlaskForm):
+    """A new password, typed twice."""
+
+    password = PasswordField(_l("New password"), validators=[DataRequired(), Length(max=200)])
+    confirm = PasswordField(
+        _l("The same password again"),
+        validators=[DataRequired(), EqualTo("password", message=_l("The two passwords differ."))],
+    )
 
 
 @dataclass(frozen=True)

@@ -13,13 +13,11 @@ from wtforms import BooleanField
 from wtforms import EmailField
 from wtforms import HiddenField
 from wtforms import IntegerField
-from wtforms import PasswordField
 from wtforms import SelectField
 from wtforms import StringField
 from wtforms import TimeField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired
-from wtforms.validators import EqualTo
 from wtforms.validators import InputRequired
 from wtforms.validators import Length
 from wtforms.validators import NumberRange
@@ -37,13 +35,6 @@ from matcher.people.driver_office import VETTING_REASON_TEXTS
 from web.forms import EmailAddress
 from web.forms import FlaskForm
 from web.i18n import LANGUAGE_NAMES
-
-
-class LoginForm(FlaskForm):
-    """E-mail and password."""
-
-    email = EmailField(_l("E-mail address"), validators=[DataRequired(), Length(max=254)])
-    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
 
 
 class ButtonForm(FlaskForm):
@@ -228,22 +219,6 @@ class RoleForm(AccountEditForm):
     """Give an account another role."""
 
     role = SelectField(_l("Role"), choices=role_choices)
-
-
-class ForgotPasswordForm(FlaskForm):
-    """The e-mail address to send a reset link to."""
-
-    email = EmailField(_l("E-mail address"), validators=[DataRequired(), Length(max=254)])
-
-
-class SetPasswordForm(FlaskForm):
-    """A new password, typed twice."""
-
-    password = PasswordField(_l("New password"), validators=[DataRequired(), Length(max=200)])
-    confirm = PasswordField(
-        _l("The same password again"),
-        validators=[DataRequired(), EqualTo("password", message=_l("The two passwords differ."))],
-    )
 
 
 VETTING_LABELS = {

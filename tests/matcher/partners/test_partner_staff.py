@@ -117,6 +117,7 @@ def test_invited_staff_set_a_password_once_and_log_in(session, office) -> None: 
     (mail,) = mails(session)
     assert mail.recipient == "lena.kurs@example.org" and mail.locale == "ar"
     assert "KVHS Lüchow" in mail.body
+    assert mail.subject == "دعوتك إلى Mitfahrnetz"  # in the invitee's language
     token = link_token(mail)
     assert staff.authenticate_staff(session, "lena.kurs@example.org", "") is None
     found = staff.link_account(session, token, NOW)
