@@ -10,6 +10,7 @@ Public modules (``from matcher.queries import overview``):
 - ``place_list``: the office's places (search, kind, paged) and what uses a place.
 - ``unserved``: rides a published plan leaves without a driver: riders to call, riders' view.
 - ``schedules``: what drivers (and riders) see of published plans: pages, print, iCal, mail.
+- ``calendar_legs``: the driver's calendar feed, one event per leg with riders on board.
 - ``figures``: a plan version's figures.
 """
 
@@ -22,5 +23,6 @@ __all__ = [
     "place_list",
     "unserved",
     "schedules",
+    "calendar_legs",
     "figures",
 ]

@@ -1,10 +1,11 @@
 """The driver's calendar feed (iCalendar) at an unguessable URL, and the page that issues it.
 
-One event per route; its UID names the driver and the day, not the plan
-version, so when a new version is published the calendar app updates the
-event (SEQUENCE = plan version) instead of adding a second one. Riders appear
-by first name only: calendars are often synced to third-party clouds, so phone
-numbers stay on the portal.
+One event per leg of a route (``matcher.queries.calendar_legs``): from the
+first pick-up into an empty car to the drop-off that empties it. Its UID names
+the driver, the day and the leg, not the plan version, so when a new version
+is published the calendar app updates the event (SEQUENCE = plan version)
+instead of adding a second one. Riders appear by first name only: calendars
+are often synced to third-party clouds, so phone numbers stay on the portal.
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ from flask import render_template
 from flask import request
 from flask import url_for
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_babel import pgettext
 from icalendar import Calendar
 from icalendar import Event
@@ -26,10 +26,10 @@ from matcher.clock import utcnow
 from matcher.models import Driver
 from matcher.models import RouteStatus
 from matcher.people.calendar_links import driver_for_calendar_token
-from matcher.people.calendar_links import feed_days
 from matcher.people.calendar_links import issue_calendar_token
 from matcher.people.calendar_links import revoke_calendar_token
-from matcher.queries.schedules import DriverDay
+from matcher.queries.calendar_legs import Leg
+from matcher.queries.calendar_legs import feed_legs
 from matcher.queries.schedules import StopView
 from web.auth import current_account
 from web.auth import driver_required
@@ -58,30 +58,29 @@ def _stop_line(stop: StopView) -> str:
     return f"{line} ({names})" if names else line
 
 
-def route_event(day: DriverDay, driver_id: int, portal_url: str) -> Event:
-    """The calendar event of one day's route."""
+def leg_event(leg: Leg, portal_url: str) -> Event:
+    """The calendar event of one leg: riders' first names, places and times, no phone numbers."""
     event = Event()
-    event.add("uid", f"mitfahrnetz-driver-{driver_id}-{day.day.isoformat()}@mitfahrnetz")
-    event.add("sequence", day.plan_version or 0)
-    event.add("dtstamp", day.published_at or utcnow())
-    if day.start_at and day.end_at:
-        event.add("dtstart", day.start_at)
-        event.add("dtend", max(day.end_at, day.start_at + dt.timedelta(minutes=1)))
-    else:
-        event.add("dtstart", day.day)
+    event.add("uid", leg.uid)
+    event.add("sequence", leg.sequence)
+    event.add("dtstamp", leg.published_at or utcnow())
+    event.add("dtstart", leg.start_at)
+    event.add("dtend", max(leg.end_at, leg.start_at + dt.timedelta(minutes=1)))
     event.add(
-        "summary", ngettext("Mitfahrnetz: %(num)d rider", "Mitfahrnetz: %(num)d riders", day.riders)
+        "summary",
+        _(
+            "Mitfahrnetz: %(names)s, %(start)s to %(end)s",
+            names=", ".join(leg.first_names),
+            start=leg.start_place,
+            end=leg.end_place,
+        ),
     )
-    lines = [_stop_line(s) for s in day.stops]
-    if day.distance_km is not None:
-        lines.append(_("About %(km)s km in total.", km=day.distance_km))
+    lines = [_stop_line(s) for s in leg.stops]
     lines.append(portal_url)
     event.add("description", "\n".join(lines))
-    first = next((s for s in day.stops if s.kind != "start"), None)
-    if first is not None:
-        event.add("location", ", ".join(p for p in (first.place_name, first.address) if p))
-    status = {"confirmed": "CONFIRMED", "declined": "CANCELLED"}.get(day.status or "", "TENTATIVE")
-    event.add("status", status)
+    if leg.location:
+        event.add("location", leg.location)
+    event.add("status", "CONFIRMED" if leg.status == RouteStatus.CONFIRMED else "TENTATIVE")
     event.add("url", portal_url)
     return event
 
@@ -99,10 +98,8 @@ def calendar_feed(token: str) -> Response:
     cal.add("calscale", "GREGORIAN")
     cal.add("x-wr-calname", _("Mitfahrnetz rides"))
     portal_url = url_for("drivers.schedule", _external=True)
-    for day in feed_days(session, driver.id, today(), current_settings()):
-        if day.status == RouteStatus.DECLINED:
-            continue
-        cal.add_component(route_event(day, driver.id, portal_url))
+    for leg in feed_legs(session, driver.id, today(), current_settings()):
+        cal.add_component(leg_event(leg, portal_url))
     response = Response(cal.to_ical(), mimetype="text/calendar")
     response.headers["Content-Disposition"] = 'inline; filename="mitfahrnetz.ics"'
     response.headers["Cache-Control"] = "private, max-age=300"
