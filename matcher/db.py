@@ -65,7 +65,13 @@ class UTCDateTime(sa.types.TypeDecorator[dt.datetime]):
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
-    """Create an engine; on SQLite turn on foreign keys and a busy timeout."""
+    """Create an engine; on SQLite turn on foreign keys and a busy timeout.
+
+    Connections are tested when taken from the pool (``pool_pre_ping``): after a
+    database restart a pooled connection is dead, and without the test the first
+    request on each one fails.
+    """
+    kwargs.setdefault("pool_pre_ping", True)
     if url.startswith("sqlite"):
         kwargs.setdefault("connect_args", {}).setdefault("timeout", 30)
     engine = sa.create_engine(url, **kwargs)
@@ -79,6 +85,28 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
             cursor.close()
 
     return engine
+
+
+def database_unavailable(error: BaseException) -> bool:
+    """Whether ``error`` says the database could not be reached, not that a statement was wrong.
+
+    A refused or dropped connection (``OperationalError``, or any DBAPI error on which
+    SQLAlchemy invalidated the connection), a server shutting down, and a pool with no
+    connection to give in time (``sqlalchemy.exc.TimeoutError``). Trying again later
+    can succeed; a constraint violation or a programming error never will.
+    """
+    if isinstance(error, sa.exc.TimeoutError):
+        return True
+    if isinstance(error, sa.exc.DBAPIError):
+        return bool(error.connection_invalidated) or isinstance(
+            error, sa.exc.OperationalError | sa.exc.InterfaceError
+        )
+    return False
+
+
+def connection_dropped(error: BaseException) -> bool:
+    """Whether ``error`` is a connection lost in use (SQLAlchemy invalidated it): retry may work."""
+    return isinstance(error, sa.exc.DBAPIError) and bool(error.connection_invalidated)
 
 
 SessionFactory = Callable[[], Session]

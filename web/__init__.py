@@ -85,6 +85,7 @@ def configure_extensions(app: Flask) -> None:
     from web import db
     from web import errors
     from web import i18n
+    from web import outages
     from web import rate_limits
     from web import scheduler
     from web import security
@@ -94,6 +95,7 @@ def configure_extensions(app: Flask) -> None:
     i18n.init_app(app)
     security.init_app(app)
     errors.init_app(app)
+    outages.init_app(app)  # after errors: its handler is the more specific one
     rate_limits.init_app(app)
     scheduler.init_app(app)  # only with SCHEDULER_ENABLED, never in tests
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask
+from flask import current_app
 from flask import render_template
 from flask import request
 from flask_babel import gettext as _
@@ -32,10 +33,15 @@ def init_app(app: Flask) -> None:
         )
         return render_error(status, translate_domain_error(error))
 
-    @app.errorhandler(Exception)
-    def _unexpected(error: Exception):  # type: ignore[no-untyped-def]
-        app.logger.exception("unhandled error on %s %s", request.method, request.path)
-        return render_error(500, "")
+    app.register_error_handler(Exception, unexpected_error)
+
+
+def unexpected_error(error: Exception) -> tuple[str, int]:
+    """A bug: logged with its traceback, and a page that says only that it went wrong."""
+    current_app.logger.error(
+        "unhandled error on %s %s", request.method, request.path, exc_info=error
+    )
+    return render_error(500, "")
 
 
 def translate_domain_error(error: domain.MatcherError) -> str:
@@ -55,7 +61,8 @@ def render_error(status: int, detail: str) -> tuple[str, int]:
         409: _("Someone else changed this in the meantime."),
         422: _("Some of the information is not valid."),
         429: _("Too many attempts. Please wait a little and try again."),
-        500: _("Something went wrong on our side. Nothing you entered was lost."),
+        500: _("Something went wrong on our side. Please try again later or call the office."),
+        503: _("This page cannot be shown just now. Please try again in a minute."),
     }
     title = titles.get(status, _("Something went wrong."))
     if request.accept_mimetypes.best == "application/json":

@@ -45,6 +45,7 @@ from werkzeug.wrappers import Response
 from matcher.clock import utcnow
 from matcher.people.personal_links import contact_key
 from web.forms import hold_submission
+from web.forms import submission_held
 
 F = TypeVar("F", bound=Callable[..., Any])
 EXTENSION = "mitfahrnetz.rate_limits"
@@ -167,8 +168,8 @@ def limited(*rules: Rule) -> Callable[[F], F]:
         @functools.wraps(view)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             counters: RateLimits | None = current_app.extensions.get(EXTENSION)
-            if counters is None or request.method != "POST":
-                return view(*args, **kwargs)
+            if counters is None or request.method != "POST" or submission_held():
+                return view(*args, **kwargs)  # a held submission's page again: counted once
             try:
                 refusal = counters.refusal(rules)
             except counters.storage.base_exceptions:

@@ -105,7 +105,8 @@ class _Reader(HTMLParser):
         elif tag == "textarea":
             if self.textarea is not None and self.current is not None:
                 text = self.current.texts[self.textarea]
-                self.current.texts[self.textarea] = text[1:] if text.startswith("\n") else text
+                # A browser drops one line end right after <textarea> (WTForms writes CRLF).
+                self.current.texts[self.textarea] = text.removeprefix("\r").removeprefix("\n")
             self.textarea = None
         elif tag == "form":
             self.current = None
