@@ -1,4 +1,12 @@
-"""Language choice (URL, cookie, browser) and text direction for every page."""
+"""Language choice (a switch, URL, cookie, browser) and text direction for every page.
+
+On a page with a form the language switcher submits the form instead of following
+its link (``static/js/language-switch.js``, for forms marked ``data-language-switch``):
+the POST carries every value typed plus ``switch_language=<code>``. Such a request is
+held (:func:`web.forms.hold_submission`): no form validates, so the view shows its page
+again in the new language with every value, without errors and storing nothing, and
+answers 200. Without JavaScript the switcher stays a plain link (``?lang=``).
+"""
 
 from __future__ import annotations
 
@@ -7,16 +15,34 @@ from flask import current_app
 from flask import request
 from flask_babel import Babel
 from flask_babel import get_locale
+from werkzeug.wrappers import Response
+
+from web.forms import hold_submission
 
 LANG_COOKIE = "lang"
+SWITCH_FIELD = "switch_language"
+"""The name of the form field (a button or hidden input) that asks for another language."""
+FORM_TYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
 
 babel = Babel()
 
 
+def switched_language() -> str | None:
+    """The language a form was sent with to switch to (``switch_language``), if supported."""
+    if request.method != "POST" or request.mimetype not in FORM_TYPES:
+        return None
+    chosen = request.form.get(SWITCH_FIELD)
+    return chosen if chosen in current_app.config["LANGUAGES"] else None
+
+
 def select_locale() -> str:
-    """The page language: ``?lang=``, then the cookie, then the browser's preference."""
+    """The page language: a switch, ``?lang=``, then the cookie, then the browser's preference."""
     supported: tuple[str, ...] = tuple(current_app.config["LANGUAGES"])
-    for candidate in (request.args.get("lang"), request.cookies.get(LANG_COOKIE)):
+    for candidate in (
+        switched_language(),
+        request.args.get("lang"),
+        request.cookies.get(LANG_COOKIE),
+    ):
         if candidate in supported:
             return candidate
     best = request.accept_languages.best_match(supported)
@@ -35,8 +61,16 @@ def text_direction(language: str) -> str:
 
 
 def init_app(app: Flask) -> None:
-    """Attach Flask-Babel and expose language helpers to templates; remember ``?lang=``."""
+    """Attach Flask-Babel and expose language helpers to templates; remember the choice.
+
+    A form sent to switch the language is held before its view runs.
+    """
     babel.init_app(app, locale_selector=select_locale)
+
+    @app.before_request
+    def _hold_language_switch() -> None:
+        if switched_language() is not None:
+            hold_submission()
 
     @app.context_processor
     def _language_context() -> dict[str, object]:
@@ -48,12 +82,15 @@ def init_app(app: Flask) -> None:
         }
 
     @app.after_request
-    def _remember_language(response):  # type: ignore[no-untyped-def]
-        chosen = request.args.get("lang")
-        if chosen in current_app.config["LANGUAGES"]:
+    def _remember_language(response: Response) -> Response:
+        switched = switched_language()
+        chosen = switched or request.args.get("lang")
+        if chosen is not None and chosen in current_app.config["LANGUAGES"]:
             response.set_cookie(
                 LANG_COOKIE, chosen, max_age=365 * 24 * 3600, samesite="Lax", httponly=True
             )
+        if switched is not None and response.status_code == 422:
+            response.status_code = 200  # the page again, in the new language: nothing failed
         return response
 
 

@@ -48,6 +48,7 @@ from web.errors import translate_domain_error
 from web.forms import EmailAddress
 from web.forms import FlaskForm
 from web.forms import Form
+from web.forms import submission_held
 from web.settings import today
 
 EMAIL_PATTERN = EMAIL.pattern
@@ -273,6 +274,8 @@ class NeedForm(FlaskForm):
 
     def validate(self, extra_validators: Any = None) -> bool:
         """Field validators, then the rules that make an empty optional field required."""
+        if submission_held():
+            return False  # a language switch: no field is marked
         valid = super().validate(extra_validators)
         kind = self.schedule_kind.data
         if kind != ScheduleKind.DATES.value and self.valid_from.data is None:

@@ -188,3 +188,40 @@ def test_driver_registers_on_a_desktop(site, browser):  # type: ignore[no-untype
             sa.select(Driver).where(Driver.email == "heike.schulz@example.org")
         ).one()
         assert not driver.vetted and len(driver.windows) == 10
+
+
+def test_switching_language_keeps_what_was_typed(site, browser):  # type: ignore[no-untyped-def]
+    base, factory = site
+    page = browser.new_page(viewport=PHONE, locale="de-DE")
+    page.goto(f"{base}/register/rider?lang=de")
+    page.get_by_label(T("First name")).fill("Amal")
+    page.get_by_label(T("Phone number")).fill("0151 23456789")
+    page.get_by_label("العربية").check()
+    page.get_by_label(T("Village or town")).select_option(label="Clenze")
+    page.get_by_label(T("Street"), exact=True).fill("Lange Straße")
+    page.get_by_label(T("Shift work")).check()
+    page.get_by_label(T("Monday"), exact=True).check()
+    page.get_by_label(T("Anything else the driver should know? (optional)")).fill("Bitte klingeln")
+    page.locator(".language-switch summary").click()
+    with page.expect_navigation():
+        page.locator('.language-switch a[hreflang="ar"]').click()
+    assert page.get_attribute("html", "dir") == "rtl"
+    assert page.get_attribute("html", "lang") == "ar"
+    assert page.locator(".error-summary").count() == 0, page.locator(".error-summary").inner_text()
+    assert page.input_value("#first_name") == "Amal"
+    assert page.input_value("#phone") == "0151 23456789"
+    assert page.locator("#home_village option:checked").inner_text() == "Clenze"
+    assert page.input_value("#home_street") == "Lange Straße"
+    assert page.is_checked("input[name=purpose][value=shift_work]")
+    assert page.is_checked("input[name=weekdays][value='0']")
+    assert page.is_checked("input[name=languages][value=ar]")
+    assert page.input_value("#mobility_note") == "Bitte klingeln"
+    _shot(page, "rider-form-switched-to-ar-360.png")
+    with session_scope(factory) as session:
+        assert session.scalars(sa.select(Rider).where(Rider.first_name == "Amal")).all() == []
+    # On a page without a form the switcher is a plain link.
+    page.goto(f"{base}/privacy")
+    page.locator(".language-switch summary").click()
+    page.locator('.language-switch a[hreflang="uk"]').click()
+    page.wait_for_url("**/privacy?lang=uk")
+    assert page.get_attribute("html", "lang") == "uk"
