@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
+from sqlalchemy.orm import joinedload
 from sqlalchemy.orm import selectinload
 
 from matcher.clock import BERLIN
@@ -191,10 +192,10 @@ def day_trips(session: Session, day: dt.date) -> list[Trip]:
     trips = session.scalars(
         sa.select(Trip)
         .where(Trip.day == day)
-        .options(
-            selectinload(Trip.rider),
-            selectinload(Trip.origin),
-            selectinload(Trip.destination),
+        .options(  # one statement, however many trips, riders and places
+            joinedload(Trip.rider),
+            joinedload(Trip.origin),
+            joinedload(Trip.destination),
         )
     ).all()
     return sorted(trips, key=_trip_sort_key)
@@ -231,13 +232,16 @@ def load_plan(session: Session, plan_id: int) -> DayPlan:
     plan = session.scalars(
         sa.select(DayPlan)
         .where(DayPlan.id == plan_id)
+        # Three statements whatever the number of trips: the plan, its routes with their
+        # drivers, and all their stops joined to trip, rider and place (selectin loading
+        # of trips or places would split into one statement per 500 ids).
         .options(
-            selectinload(DayPlan.routes).selectinload(Route.driver),
+            selectinload(DayPlan.routes).joinedload(Route.driver),
             selectinload(DayPlan.routes)
             .selectinload(Route.stops)
-            .selectinload(Stop.trip)
-            .selectinload(Trip.rider),
-            selectinload(DayPlan.routes).selectinload(Route.stops).selectinload(Stop.place),
+            .joinedload(Stop.trip)
+            .joinedload(Trip.rider),
+            selectinload(DayPlan.routes).selectinload(Route.stops).joinedload(Stop.place),
         )
         .execution_options(populate_existing=True)
     ).one_or_none()

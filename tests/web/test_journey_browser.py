@@ -248,7 +248,7 @@ def office_plans_approves_and_publishes(page, site: Site) -> None:  # type: igno
     page.goto(f"{site.url}/coordinator/days/{DAY.isoformat()}")
     page.click("text=Plan this day")
     page.wait_for_url(re.compile(r".*/coordinator/plans/\d+$"), timeout=120_000)
-    route = page.locator("section.route", has_text="Werner")
+    route = page.locator("details.route", has_text="Werner")
     assert route.count() == 1, "Werner's route is in the draft"
     assert route.get_by_text("Amal").count() >= 1, "Amal rides with Werner"
     shot(page, "4-plan-1280")

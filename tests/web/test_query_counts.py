@@ -174,3 +174,19 @@ def test_rider_page_statements_do_not_grow_with_the_riders_rides_and_needs(
     assert page.count('class="card ride"') == 7
     assert count(client, statements, f"/me/{RIDER_TOKEN}") == small
     assert small <= 12
+
+
+def test_plan_page_statements_do_not_grow_with_trips_and_drivers(
+    on_day, client, session: Session, statements: StatementCounter
+) -> None:  # type: ignore[no-untyped-def]
+    log_in(client, "coordinator", make_coordinator(session).id)
+    plan = grow(session, None, drivers=1)
+    url = f"/coordinator/plans/{plan.id}"
+    small = count(client, statements, url)
+    grow(session, plan, drivers=6)
+    make_driver(session)  # a driver without a route: in the change panel's list
+    page = client.get(url).text
+    assert page.count('class="change-open"') == 7 * 3
+    large = count(client, statements, url)
+    assert large == small, (small, large, statements.sent)
+    assert small <= 8, "\n".join(s[:300].replace("\n", " ") for s in statements.sent)

@@ -123,6 +123,29 @@ class RouteView:
         """The route's driver (templates read ``view.driver``)."""
         return self.route.driver
 
+    @property
+    def start(self) -> str:
+        """When the driver sets off (local time), for the route's summary line."""
+        return local_time(self.route.start_at) or (self.rows[0].time if self.rows else "")
+
+    @property
+    def end(self) -> str:
+        """When the driver is back (local time)."""
+        return local_time(self.route.end_at) or (self.rows[-1].time if self.rows else "")
+
+    @property
+    def km(self) -> float | None:
+        """The route's length in km (one decimal), if known."""
+        if self.route.distance_m is None:
+            return None
+        return round(self.route.distance_m / 1000, 1)
+
+    @property
+    def names(self) -> str:
+        """The driver's and the riders' names in lower case: what the page's filter looks in."""
+        riders = (t.rider.first_name for t in self.trips if t.rider and t.rider.first_name)
+        return " ".join([self.driver.display_name, *riders]).lower()
+
 
 def rider_label(trip: Trip | None) -> str:
     """The rider's first name with the seats if more than one."""
@@ -148,6 +171,28 @@ def route_views(plan: DayPlan) -> list[RouteView]:
                     view.locked_trip_ids.add(stop.trip.id)
         views.append(view)
     return views
+
+
+def trip_names(trip: Trip) -> str:
+    """The rider's name in lower case, what the page's filter looks in for an unserved trip."""
+    return (trip.rider.first_name or "").lower() if trip.rider else ""
+
+
+def filter_plan(
+    views: list[RouteView], unplanned: list[Trip], query: str
+) -> tuple[list[RouteView], list[Trip]]:
+    """The routes and unserved trips whose driver or rider names contain ``query``.
+
+    The page's script filters the same way in the browser (on the same lower-cased
+    names); this is the answer to ``?q=`` without it. An empty query keeps everything.
+    """
+    needle = query.strip().lower()
+    if not needle:
+        return views, unplanned
+    return (
+        [view for view in views if needle in view.names],
+        [trip for trip in unplanned if needle in trip_names(trip)],
+    )
 
 
 def _stop_row(stop: Stop) -> StopRow:
@@ -299,6 +344,7 @@ def template_helpers() -> dict[str, Any]:
         "trip_window": trip_window,
         "ride_label": ride_label,
         "unserved_reason": unserved_reason,
+        "trip_names": trip_names,
         "run_message": run_message,
         "today": today,
     }

@@ -14,6 +14,7 @@ from flask import current_app
 from flask import flash
 from flask import redirect
 from flask import render_template
+from flask import request
 from flask import url_for
 from flask_babel import gettext as _
 from sqlalchemy.orm import Session
@@ -44,6 +45,7 @@ from web.coordinators.forms import OneOffTripForm
 from web.coordinators.forms import PlanEditForm
 from web.coordinators.forms import TripEditForm
 from web.coordinators.forms import choices
+from web.coordinators.presenters import filter_plan
 from web.coordinators.presenters import map_data
 from web.coordinators.presenters import route_views
 from web.db import get_session
@@ -65,12 +67,18 @@ def render_plan(session: Session, plan_id: int, conflict: str | None = None) -> 
     """The plan page (also after a conflict, with its message on top)."""
     the_plan = overview.load_plan(session, plan_id)
     views = route_views(the_plan)
+    unplanned = overview.unplanned_trips(session, the_plan)
+    query = request.args.get("q", "")[:100]
+    shown, shown_unplanned = filter_plan(views, unplanned, query)
     versions = overview.plan_versions(session, the_plan.day)
     return render_template(
         "coordinators/plan.html",
         plan=the_plan,
-        routes=views,
-        unplanned=overview.unplanned_trips(session, the_plan),
+        routes=shown,
+        route_count=len(views),
+        unplanned=shown_unplanned,
+        unplanned_count=len(unplanned),
+        query=query.strip(),
         figures=figures.plan_figures(session, the_plan),
         versions=versions,
         newest=versions[0] if versions else the_plan,

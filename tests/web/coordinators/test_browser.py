@@ -147,7 +147,7 @@ def test_coordinator_plans_moves_approves_and_publishes(demo_site, browser) -> N
     report = {"day": day.isoformat(), "wall_seconds": round(wall_seconds, 1), **figures}
     (ARTIFACTS / "coordinator-planner-run.json").write_text(json.dumps(report, indent=2))
     assert figures["Requests"] > 0
-    assert page.locator("section.route").count() > 0
+    assert page.locator("details.route").count() > 0
     page.wait_for_selector("#plan-map path.leaflet-interactive", state="attached")
 
     # Move a ride to another driver (the first move the plan checker accepts).
@@ -180,7 +180,7 @@ def test_coordinator_plans_moves_approves_and_publishes(demo_site, browser) -> N
     phone_page = phone.new_page()
     phone_page.context.add_cookies(context.cookies())
     phone_page.goto(plan_url)
-    phone_page.wait_for_selector("section.route")
+    phone_page.wait_for_selector("details.route")
     phone_page.screenshot(path=str(ARTIFACTS / "coordinator-plan-phone.png"))
     phone_page.screenshot(path=str(ARTIFACTS / "coordinator-plan-phone-full.png"), full_page=True)
     overflow = phone_page.evaluate(
@@ -188,6 +188,11 @@ def test_coordinator_plans_moves_approves_and_publishes(demo_site, browser) -> N
         " - document.documentElement.clientWidth"
     )
     assert overflow <= 1, f"the phone page scrolls sideways by {overflow}px"
+    # On the phone too the change panel opens inside the screen.
+    phone_page.locator("details.route > summary").first.click()
+    phone_page.locator("details.route[open] a.change-open").first.click()
+    assert_inside_viewport(phone_page, phone_page.locator("#change-panel"))
+    phone_page.screenshot(path=str(ARTIFACTS / "coordinator-plan-phone-panel.png"))
     phone.close()
     context.close()
     assert csp_errors == []
@@ -216,13 +221,12 @@ def move_some_trip(page, refusals: list[str]) -> bool:  # type: ignore[no-untype
     """
     plan_url = page.url
     rides = page.evaluate(
-        """() => [...document.querySelectorAll('details.change-menu')].map(menu => {
-             const row = menu.closest('tr');
+        """() => [...document.querySelectorAll('tr a.change-open')].map(link => {
+             const row = link.closest('tr');
              const time = row.querySelector('td.time').textContent.trim();
              const minutes = parseInt(time.slice(0, 2), 10) * 60 + parseInt(time.slice(3, 5), 10);
-             return [menu.querySelector('input[name=trip_id]').value,
-                     menu.closest('section.route').querySelector('h3').childNodes[1]
-                       .textContent.trim(),
+             return [link.dataset.trip,
+                     link.closest('details.route').querySelector('.route-name').textContent.trim(),
                      Math.abs(minutes - 12 * 60)];
            })"""
     )
@@ -238,12 +242,27 @@ def move_some_trip(page, refusals: list[str]) -> bool:  # type: ignore[no-untype
         page.goto(plan_url)
         if not others:
             continue
-        menu = page.locator(f"details.change-menu:has(input[name=trip_id][value='{trip_id}'])")
-        menu.locator("summary").click()
-        menu.locator("select[name=driver_id]").select_option(label=others[0].strip())
-        menu.locator("button:has-text('Move')").click()
+        # The route opens, its row's "Change" opens the one panel, inside the window.
+        link = page.locator(f"a.change-open[data-trip='{trip_id}']")
+        link.locator("xpath=ancestor::details").locator("summary").click()
+        link.click()
+        panel = page.locator("#change-panel")
+        assert panel.is_visible()
+        assert_inside_viewport(page, panel)
+        panel.locator("select[name=driver_id]").select_option(label=others[0].strip())
+        panel.locator("button:has-text('Move')").click()
         page.wait_for_load_state()
         if page.locator(".flash-success", has_text="The ride was moved.").count():
             return True
         refusals.extend(page.locator(".flash-error").all_inner_texts())
     return False
+
+
+def assert_inside_viewport(page, locator) -> None:  # type: ignore[no-untyped-def]
+    """The element's box lies within the window (nothing of it cut off)."""
+    box = locator.bounding_box()
+    size = page.viewport_size
+    assert box is not None and size is not None
+    assert box["x"] >= 0 and box["y"] >= 0, box
+    assert box["x"] + box["width"] <= size["width"], (box, size)
+    assert box["y"] + box["height"] <= size["height"], (box, size)

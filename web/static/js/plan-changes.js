@@ -1,0 +1,84 @@
+// The plan page's change panel and filter (a script file: the CSP allows no inline script).
+// Without this script every "Change" link opens "Where can this fit?" for its ride, and
+// the filter form asks the server (?q=).
+(function () {
+  "use strict";
+  var panel = document.getElementById("change-panel");
+  var filter = document.getElementById("plan-q");
+
+  function openPanel(link) {
+    var trip = link.getAttribute("data-trip");
+    var unserved = link.hasAttribute("data-unserved");
+    var locked = link.hasAttribute("data-locked");
+    var route = link.closest("details.route");
+    var current = route ? route.getAttribute("data-driver") : null;
+    var row = link.closest("tr, li");
+    var what = row ? row.querySelector("td.time, strong") : null;
+    var who = row ? row.querySelector("span.in") : null;
+    var text = [];
+    if (row && row.tagName === "TR") {
+      text.push(what ? what.textContent.trim() : "");
+      text.push(who ? who.textContent.replace("↑", "").trim() : "");
+      text.push(row.querySelector("td.place").textContent.trim());
+    } else if (row) {
+      text.push(row.querySelector("p").textContent.replace(/\s+/g, " ").trim());
+    }
+    document.getElementById("change-what").textContent = text.filter(Boolean).join(" · ");
+    panel.querySelectorAll("input[name=trip_id]").forEach(function (input) { input.value = trip; });
+    // The driver the ride is with is no choice; the first other one is chosen.
+    var select = document.getElementById("change-driver");
+    var chosen = false;
+    Array.prototype.forEach.call(select.options, function (option) {
+      option.hidden = option.disabled = option.value === current;
+      if (!option.disabled && !chosen) { option.selected = chosen = true; }
+    });
+    var kind = unserved ? "data-unserved" : "data-planned";
+    panel.querySelectorAll("#change-move [data-planned]").forEach(function (el) {
+      el.textContent = el.getAttribute(kind);
+    });
+    document.getElementById("change-planned").hidden = unserved;
+    var lockForm = document.getElementById("change-lock");
+    lockForm.querySelector("input[name=locked]").disabled = locked;
+    var lockButton = lockForm.querySelector("button");
+    lockButton.textContent = lockButton.getAttribute(locked ? "data-locked" : "data-unlocked");
+    document.getElementById("change-fit").href = panel.getAttribute("data-fit-prefix") + trip;
+    panel.showModal();
+  }
+
+  if (panel && typeof panel.showModal === "function") {
+    document.addEventListener("click", function (event) {
+      var link = event.target.closest ? event.target.closest("a.change-open") : null;
+      if (link && !event.ctrlKey && !event.metaKey && !event.shiftKey && event.button === 0) {
+        event.preventDefault();
+        openPanel(link);
+      } else if (event.target === panel) {
+        panel.close(); // a click on the backdrop
+      }
+    });
+  }
+
+  // Filter: hide the routes and unserved rides whose names do not contain the text.
+  function applyFilter() {
+    var needle = filter.value.trim().toLowerCase();
+    var shown = 0;
+    document.querySelectorAll(".plan-main [data-names]").forEach(function (el) {
+      var match = !needle || el.getAttribute("data-names").indexOf(needle) !== -1;
+      el.hidden = !match;
+      if (match) { shown += 1; }
+      if (el.tagName === "DETAILS" && needle) { el.open = match; }
+    });
+    document.getElementById("plan-filter-empty").hidden = shown > 0 || !needle;
+  }
+
+  if (filter) {
+    filter.addEventListener("input", applyFilter);
+  }
+
+  // A link to #route-N (the map, a bookmark) opens that route.
+  function openTarget() {
+    var target = window.location.hash ? document.getElementById(window.location.hash.slice(1)) : null;
+    if (target && target.tagName === "DETAILS") { target.open = true; }
+  }
+  window.addEventListener("hashchange", openTarget);
+  openTarget();
+})();
