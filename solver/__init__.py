@@ -22,7 +22,17 @@ never from its modules (a test enforces it for ``matcher`` and ``web``):
 - travel matrices without I/O: ``build_matrix`` with ``GeodesicTravelModel``
   (``SpeedBand``, ``MemoryCache``), and the ``TravelTimeProvider`` shape
   (``Point``, ``Table``) that road routers in the domain implement.
+
+Solving and the travel matrices load on first use (PEP 562 ``__getattr__``):
+``solver.solving`` (``solve``) brings OR-Tools, numba's compiled kernels and numpy,
+``solver.travel`` numpy and geopy, about 100 MB of a process. A web worker that
+only checks an edit (``insert_visits``, ``schedule_route``, ``explain_unserved``:
+plain Python) never loads them; the planner process does. (The module is
+``solving``, not ``solve``: importing a submodule ``solve`` would make it the
+package's attribute ``solve`` in place of the function.)
 """
+
+from typing import TYPE_CHECKING
 
 from solver.check import Violation as Violation
 from solver.check import check as check
@@ -56,13 +66,41 @@ from solver.solution import SolveStats as SolveStats
 from solver.solution import Stop as Stop
 from solver.solution import Unserved as Unserved
 from solver.solution import UnservedReason as UnservedReason
-from solver.solve import Progress as Progress
-from solver.solve import SolverError as SolverError
-from solver.solve import solve as solve
-from solver.travel import GeodesicTravelModel as GeodesicTravelModel
-from solver.travel import MemoryCache as MemoryCache
-from solver.travel import Point as Point
-from solver.travel import SpeedBand as SpeedBand
-from solver.travel import Table as Table
-from solver.travel import TravelTimeProvider as TravelTimeProvider
-from solver.travel import build_matrix as build_matrix
+
+if TYPE_CHECKING:
+    from solver.solving import Progress as Progress
+    from solver.solving import SolverError as SolverError
+    from solver.solving import solve as solve
+    from solver.travel import GeodesicTravelModel as GeodesicTravelModel
+    from solver.travel import MemoryCache as MemoryCache
+    from solver.travel import Point as Point
+    from solver.travel import SpeedBand as SpeedBand
+    from solver.travel import Table as Table
+    from solver.travel import TravelTimeProvider as TravelTimeProvider
+    from solver.travel import build_matrix as build_matrix
+
+_LAZY = {
+    "Progress": "solver.solving",
+    "SolverError": "solver.solving",
+    "solve": "solver.solving",
+    "GeodesicTravelModel": "solver.travel",
+    "MemoryCache": "solver.travel",
+    "Point": "solver.travel",
+    "SpeedBand": "solver.travel",
+    "Table": "solver.travel",
+    "TravelTimeProvider": "solver.travel",
+    "build_matrix": "solver.travel",
+}
+"""The names whose modules load on first use, and those modules."""
+
+
+def __getattr__(name: str) -> object:
+    """Import the module behind a lazily loaded name on first use (PEP 562)."""
+    home = _LAZY.get(name)
+    if home is None:
+        raise AttributeError(f"module 'solver' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(home), name)
+    globals()[name] = value
+    return value

@@ -16,13 +16,15 @@ import urllib.request
 from collections.abc import Sequence
 from dataclasses import dataclass
 from dataclasses import field
+from typing import TYPE_CHECKING
 from typing import Protocol
 
-from solver import GeodesicTravelModel
-from solver import MemoryCache
-from solver import Point
-from solver import Table
-from solver import TravelTimeProvider
+import solver
+
+if TYPE_CHECKING:
+    from solver import Point
+    from solver import Table
+    from solver import TravelTimeProvider
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +39,15 @@ class TravelCache(Protocol):
     def put(self, key: tuple[Point, Point], value: tuple[int, int]) -> None:
         """Remember a leg."""
         ...
+
+
+def _memory_cache() -> TravelCache:
+    # solver.travel loads numpy and geopy: only when a provider is made, not at import.
+    return solver.MemoryCache()
+
+
+def _geodesic_model() -> TravelTimeProvider:
+    return solver.GeodesicTravelModel()
 
 
 def _key(a: Point, b: Point, digits: int = 5) -> tuple[Point, Point]:
@@ -59,9 +70,9 @@ class OsrmTableProvider:
     """
 
     base_url: str
-    cache: TravelCache = field(default_factory=MemoryCache)
+    cache: TravelCache = field(default_factory=_memory_cache)
     timeout: float = 10.0
-    fallback: TravelTimeProvider = field(default_factory=GeodesicTravelModel)
+    fallback: TravelTimeProvider = field(default_factory=_geodesic_model)
     max_coordinates: int = 100
 
     def table(self, points: Sequence[Point]) -> Table:

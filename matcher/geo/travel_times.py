@@ -10,15 +10,16 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import solver
 from matcher.geo.osrm import OsrmTableProvider
 from matcher.models import Place
 from matcher.settings import Settings
-from solver import GeodesicTravelModel
-from solver import Point
-from solver import TravelTimeProvider
-from solver import build_matrix
+
+if TYPE_CHECKING:  # solver.travel loads numpy and geopy: at the first matrix, not at import
+    from solver import Point
+    from solver import TravelTimeProvider
 
 _lock = threading.Lock()
 _providers: dict[str, TravelTimeProvider] = {}
@@ -30,9 +31,9 @@ def provider(settings: Settings) -> TravelTimeProvider:
     with _lock:
         if key not in _providers:
             _providers[key] = (
-                OsrmTableProvider(settings.osrm_url, fallback=GeodesicTravelModel())
+                OsrmTableProvider(settings.osrm_url, fallback=solver.GeodesicTravelModel())
                 if settings.osrm_url
-                else GeodesicTravelModel()
+                else solver.GeodesicTravelModel()
             )
         return _providers[key]
 
@@ -48,4 +49,4 @@ def travel_matrix(places: Sequence[Place], settings: Settings) -> solver.TravelM
         if place.lat is None or place.lon is None:
             raise ValueError(f"place {place.id} has no coordinates")
         points.append((place.lat, place.lon))
-    return build_matrix(points, provider(settings))
+    return solver.build_matrix(points, provider(settings))

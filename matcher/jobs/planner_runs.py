@@ -67,7 +67,12 @@ class RunAbandoned(Exception):
 
 
 def _solve_child(problem: solver.Problem, params: solver.SolveParams, conn: Any, fn: Any) -> None:
-    """Child process body: solve, stream progress, send the solution or the error."""
+    """Child process body: solve, stream progress, send the solution or the error.
+
+    ``fn`` None is ``solver.solve``, looked up here: only the child loads OR-Tools
+    and the compiled kernels, the process that hands out the work never does.
+    """
+    fn = fn or solver.solve
 
     def progress(p: solver.Progress) -> None:
         conn.send(("progress", (p.elapsed_seconds, p.served, p.objective)))
@@ -126,7 +131,7 @@ def solve_in_child(
     problem: solver.Problem,
     params: solver.SolveParams,
     on_progress: Callable[[dict[str, Any]], bool],
-    solve_function: SolveFunction = solver.solve,
+    solve_function: SolveFunction | None = None,
 ) -> solver.Solution:
     """Solve in a spawned process, reporting progress a few times a second.
 
@@ -179,12 +184,12 @@ def execute_run(
     run_id: int,
     settings: Settings,
     *,
-    solve_function: SolveFunction = solver.solve,
+    solve_function: SolveFunction | None = None,
 ) -> None:
     """Run the planner for ``run_id`` to the end (commits its own transactions).
 
     ``solve_function`` (a module-level function, it is sent to the child
-    process) lets tests stand in for ``solver.solve``.
+    process) lets tests stand in for ``solver.solve`` (None: the real one).
     """
     with session_factory() as session:
         run = session.get(PlanningRun, run_id)

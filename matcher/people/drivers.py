@@ -35,7 +35,6 @@ from matcher.people import sessions
 from matcher.people.phones import normalise_phone
 from matcher.people.places import AddressInput
 from matcher.people.places import place_for_address
-from matcher.security import hash_password
 from matcher.security import hash_token
 from matcher.security import new_token
 from matcher.security import verify_password
@@ -44,7 +43,6 @@ from matcher.settings import Settings
 LOGIN_LINK_LIFETIME = dt.timedelta(minutes=20)
 MIN_PASSWORD_LENGTH = password_links.MIN_PASSWORD_LENGTH
 MAX_WINDOWS = 21
-_DUMMY_HASH = hash_password("not-a-password-of-anyone")
 """Checked when the e-mail is unknown, so a wrong e-mail takes as long as a wrong password."""
 
 
@@ -268,7 +266,7 @@ def authenticate_driver(session: Session, email: str, password: str) -> Driver |
     """The driver with this e-mail and password, or None (same work for unknown e-mails)."""
     driver = _active_driver_by_email(session, email)
     if driver is None or not driver.password_hash:
-        verify_password(_DUMMY_HASH, password)
+        verify_password(password_links.dummy_hash(), password)
         return None
     if not verify_password(driver.password_hash, password):
         return None

@@ -74,7 +74,7 @@ class AccountKind(Generic[A]):
 
 
 @cache
-def _dummy_hash() -> str:
+def dummy_hash() -> str:
     """Checked for unknown e-mails, so a wrong address costs as long as a wrong password."""
     return hash_password("not the password of anybody")
 
@@ -98,7 +98,7 @@ def password_login(account: PasswordAccount | None, password: str) -> bool:
     An old hash is upgraded and the login time noted (the caller flushes).
     """
     if account is None or account.password_hash is None:
-        verify_password(_dummy_hash(), password or "")
+        verify_password(dummy_hash(), password or "")
         return False
     if not verify_password(account.password_hash, password or "") or not account.active:
         return False

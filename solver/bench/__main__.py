@@ -26,7 +26,7 @@ from solver.bench.report import read_bks
 from solver.bench.report import table
 from solver.bench.synthetic import measure
 from solver.params import SolveParams
-from solver.solve import solve
+from solver.solving import solve
 
 READERS = {"darp": read_darp, "pdptw": read_pdptw}
 

@@ -24,7 +24,7 @@ from solver.problem import Problem
 from solver.problem import Request
 from solver.problem import TimeWindow
 from solver.problem import Vehicle
-from solver.solve import solve
+from solver.solving import solve
 from solver.travel import GeodesicTravelModel
 from solver.travel import build_matrix
 

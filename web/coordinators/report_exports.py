@@ -12,8 +12,6 @@ import io
 from collections.abc import Iterable
 
 from flask_babel import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from web.coordinators.report_tables import HIDDEN
 from web.coordinators.report_tables import Figure
@@ -50,6 +48,10 @@ def table_csv(table: ReportTable) -> bytes:
 
 def tables_xlsx(tables: Iterable[ReportTable], heading: str) -> bytes:
     """A workbook with a sheet per table: heading, title, header, rows, note and legend."""
+    # openpyxl (and the numpy it loads) only when a workbook is asked for, not in every worker.
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
     book = Workbook()
     book.remove(book.active)
     bold = Font(bold=True)
