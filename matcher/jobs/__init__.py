@@ -6,6 +6,7 @@ web request) decides the transaction.
 Public modules (``from matcher.jobs import scheduler``):
 
 - ``planner_runs``: execute a queued planner run to the end.
+- ``planner_process``: the planner's own process: prepare the day, solve, report.
 - ``planner_queue``: where runs execute: in-process workers or a shared queue.
 - ``outbox_sender``: send the due messages of the outbox, record each outcome.
 - ``scheduler``: the timed jobs and the scheduler process that runs them.
@@ -14,6 +15,7 @@ Public modules (``from matcher.jobs import scheduler``):
 
 __all__ = [
     "planner_runs",
+    "planner_process",
     "planner_queue",
     "outbox_sender",
     "scheduler",

@@ -1,7 +1,8 @@
 """Where planner runs execute: a thread pool in the web process, or RQ workers on Redis.
 
 ``PLANNER_QUEUE=local`` (default) runs ``execute_run`` on a small thread pool
-(the solve itself happens in a child process). ``PLANNER_QUEUE=redis`` enqueues
+(it only watches: preparing the day and solving it happen in the planner's own
+process, ``matcher.jobs.planner_process``). ``PLANNER_QUEUE=redis`` enqueues
 an RQ job; ``flask --app web planner-worker`` on any machine of the district
 works the queue, so several web servers share one: a job is acknowledged when
 it ends, retried once when its worker died, stopped after a timeout, and kept in

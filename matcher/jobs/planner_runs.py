@@ -4,13 +4,14 @@ It owns its sessions (a ``SessionFactory``) and commits short transactions so
 the web stays responsive:
 
 1. mark the run running;
-2. generate the day's trips (idempotent, committed) and build the problem from
-   the newest plan version (locks, previous assignments);
-3. solve in a child process (``spawn``): the search never holds the web's GIL,
-   and a stop request or a runaway search is ended by terminating the child;
-   progress (elapsed seconds, requests served so far, best objective) goes
-   into ``PlanningRun.progress`` a few times a second;
-4. store the result as a new draft version, in one transaction with the run's
+2. hand the day to the planner's own process (``matcher.jobs.planner_process``,
+   spawned): it generates the day's trips (idempotent, committed), builds the
+   problem from the newest plan version (locks, previous assignments, the
+   travel matrix) and solves it. This process only watches: progress (the
+   phase, preparing or solving, then requests served so far and the best
+   objective from the first feasible plan on) goes into ``PlanningRun.progress``
+   a few times a second, and a stop request or a runaway child ends the child;
+3. store the result as a new draft version, in one transaction with the run's
    success. A failure or a stop records ``failed`` / ``cancelled`` with a plain
    message instead and writes no plan: earlier versions stay as they were.
 
@@ -27,62 +28,30 @@ Requesting, stopping, reading and expiring runs are services in ``matcher.planni
 from __future__ import annotations
 
 import logging
-import multiprocessing
-import time
-import traceback
-from collections.abc import Callable
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-import solver
 from matcher.audit import record_action
 from matcher.clock import utcnow
 from matcher.db import SessionFactory
-from matcher.demand.trips import generate_trips
+from matcher.jobs.planner_process import PlannerJob
+from matcher.jobs.planner_process import RunCancelled
+from matcher.jobs.planner_process import SolveFunction
+from matcher.jobs.planner_process import plan_in_child
 from matcher.models import DayPlan
 from matcher.models import PlanningRun
 from matcher.models import PlanningRunStatus
-from matcher.planning.problem import build_problem
 from matcher.planning.problem import store_solution
 from matcher.planning.runs import ACTIVE
 from matcher.settings import Settings
 
 log = logging.getLogger(__name__)
 
-SolveFunction = Callable[..., solver.Solution]
-PROGRESS_INTERVAL = 0.3
-"""Seconds between progress writes (and cancel checks)."""
-GRACE_SECONDS = 60.0
-"""Beyond the time limit, how long the child may take before it is stopped as hung."""
-
-
-class RunCancelled(Exception):
-    """The coordinator stopped the run."""
-
 
 class RunAbandoned(Exception):
     """The run was ended from outside (its heartbeat was too old): write nothing more."""
-
-
-def _solve_child(problem: solver.Problem, params: solver.SolveParams, conn: Any, fn: Any) -> None:
-    """Child process body: solve, stream progress, send the solution or the error.
-
-    ``fn`` None is ``solver.solve``, looked up here: only the child loads OR-Tools
-    and the compiled kernels, the process that hands out the work never does.
-    """
-    fn = fn or solver.solve
-
-    def progress(p: solver.Progress) -> None:
-        conn.send(("progress", (p.elapsed_seconds, p.served, p.objective)))
-
-    try:
-        conn.send(("done", fn(problem, params, progress)))
-    except BaseException as exc:  # the parent records it; nothing else must escape
-        conn.send(("error", (type(exc).__name__, str(exc), traceback.format_exc())))
-    finally:
-        conn.close()
 
 
 def _beat(session_factory: SessionFactory, run_id: int, **values: Any) -> bool:
@@ -127,56 +96,12 @@ def _cancel_requested(session_factory: SessionFactory, run_id: int) -> bool:
         return False
 
 
-def solve_in_child(
-    problem: solver.Problem,
-    params: solver.SolveParams,
-    on_progress: Callable[[dict[str, Any]], bool],
-    solve_function: SolveFunction | None = None,
-) -> solver.Solution:
-    """Solve in a spawned process, reporting progress a few times a second.
-
-    ``on_progress`` returns False to stop the search (RunCancelled is raised then).
-    """
-    ctx = multiprocessing.get_context("spawn")
-    receiver, sender = ctx.Pipe(duplex=False)
-    proc = ctx.Process(
-        target=_solve_child, args=(problem, params, sender, solve_function), daemon=True
-    )
-    t0 = time.monotonic()
-    proc.start()
-    sender.close()
-    latest: dict[str, Any] = {"served": None, "best_objective": None}
-    deadline = t0 + params.time_limit_seconds + GRACE_SECONDS
-    try:
-        while True:
-            message = None
-            if receiver.poll(PROGRESS_INTERVAL):
-                try:
-                    message = receiver.recv()
-                except EOFError:
-                    raise RuntimeError("the planner process ended without an answer") from None
-            if message is not None and message[0] == "done":
-                solution: solver.Solution = message[1]
-                return solution
-            if message is not None and message[0] == "error":
-                name, text, trace = message[1]
-                log.error("planner failed in child process:\n%s", trace)
-                raise RuntimeError(f"{name}: {text}" if text else name)
-            if message is not None:
-                _, served, objective = message[1]
-                latest = {"served": served, "best_objective": objective}
-            now = time.monotonic()
-            if not on_progress({"elapsed_seconds": round(now - t0, 2), **latest}):
-                raise RunCancelled
-            if now > deadline:
-                raise RuntimeError("the planner took far longer than its time limit")
-            if not proc.is_alive() and not receiver.poll():
-                raise RuntimeError("the planner process ended without an answer")
-    finally:
-        if proc.is_alive():
-            proc.terminate()
-        proc.join(5)
-        receiver.close()
+def _database_url(session: Session) -> str:
+    """Where the planner process finds the database (with the password: it connects itself)."""
+    url = session.get_bind().engine.url
+    if url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:"):
+        raise RuntimeError("the planner needs a database file or server, not an in-memory SQLite.")
+    return url.render_as_string(hide_password=False)
 
 
 def execute_run(
@@ -222,31 +147,19 @@ def execute_run(
         session.commit()
     try:
         with session_factory() as session:
-            generate_trips(session, day, settings)
-            session.commit()
-            _beat_or_abandon(session_factory, run_id)
-            base = session.get(DayPlan, base_plan_id) if base_plan_id is not None else None
-            pi = build_problem(session, day, settings, base_plan=base)
-        _beat_or_abandon(session_factory, run_id)
-        requests = len(pi.problem.requests)
-        params = solver.SolveParams(
-            time_limit_seconds=float(settings.planner_time_limit_seconds),
-            solution_limit=settings.planner_solution_limit,
-            workers=settings.planner_workers,
-        )
+            job = PlannerJob(_database_url(session), day, base_plan_id, settings)
 
         def on_progress(values: dict[str, Any]) -> bool:
-            progress = {"phase": "solving", "requests": requests, **values}
-            _beat_or_abandon(session_factory, run_id, progress=progress)  # progress: best effort
+            _beat_or_abandon(session_factory, run_id, progress=values)  # progress: best effort
             return not _cancel_requested(session_factory, run_id)
 
-        solution = solve_in_child(pi.problem, params, on_progress, solve_function)
+        pi, solution, last = plan_in_child(job, on_progress, solve_function)
         progress = {
+            **last,
             "phase": "done",
-            "requests": requests,
             "served": len(solution.served_ids),
             "best_objective": solution.objective.total,
-            "elapsed_seconds": round(solution.stats.wall_seconds, 2),
+            "search_seconds": round(solution.stats.wall_seconds, 2),
         }
         with session_factory() as session:
             _claim_success(session, run_id, progress)

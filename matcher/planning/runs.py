@@ -83,6 +83,25 @@ class RunStatus:
     message_params: dict[str, object]
     finished: bool
     followups: tuple[str, ...] = ()
+    phase: str | None = None
+    """``preparing`` (the planner process builds the problem), ``solving``, ``done``."""
+    first_plan_seconds: float | None = None
+    """When the first feasible plan existed, seconds after the run started."""
+
+    @property
+    def stage(self) -> str:
+        """What a running run is doing, else its status (queued, succeeded, ...).
+
+        ``preparing`` (the problem is being built), ``searching`` (no plan yet)
+        or ``improving`` (a feasible plan exists).
+        """
+        if self.status != PlanningRunStatus.RUNNING:
+            return self.status
+        if self.phase == "preparing":
+            return "preparing"
+        if self.phase == "solving":
+            return "searching" if self.served is None else "improving"
+        return self.status
 
 
 def base_plan_for(session: Session, day: dt.date) -> DayPlan | None:
@@ -297,4 +316,6 @@ def run_status(session: Session, run_id: int, tz: dt.tzinfo = BERLIN) -> RunStat
         message_params=params,
         finished=run.status not in ACTIVE,
         followups=followups,
+        phase=progress.get("phase"),
+        first_plan_seconds=progress.get("first_plan_seconds"),
     )

@@ -44,6 +44,9 @@ RUN_STATUS_LABELS: dict[str, LazyString] = {  # StrEnum keys: a run's status str
     PlanningRunStatus.SUCCEEDED: _l("Finished"),
     PlanningRunStatus.FAILED: _l("Failed"),
     PlanningRunStatus.CANCELLED: _l("Stopped"),
+    "preparing": _l("Preparing the rides and travel times"),
+    "searching": _l("Looking for a first plan"),
+    "improving": _l("Improving the plan"),
 }
 TRIP_STATUS_LABELS = {
     TripStatus.REQUESTED: _l("Requested"),

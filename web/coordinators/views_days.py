@@ -89,7 +89,9 @@ def run_progress(run_id: int) -> dict[str, Any]:
     return {
         "run_id": status.run_id,
         "status": status.status,
-        "status_label": str(RUN_STATUS_LABELS.get(status.status, status.status)),
+        "status_label": str(RUN_STATUS_LABELS.get(status.stage, status.status)),
+        "stage": status.stage,
+        "first_plan_seconds": status.first_plan_seconds,
         "finished": status.finished,
         "elapsed_seconds": round(status.elapsed_seconds, 1),
         "requests": status.requests,

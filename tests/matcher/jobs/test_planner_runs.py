@@ -13,9 +13,12 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from matcher import migrate
+from matcher.db import make_engine
 from matcher.db import make_session_factory
 from matcher.errors import Conflict
+from matcher.jobs import planner_process
 from matcher.jobs import planner_queue
+from matcher.jobs import planner_runs
 from matcher.jobs.planner_queue import JOB_MARGIN_SECONDS
 from matcher.jobs.planner_queue import LocalPoolQueue
 from matcher.jobs.planner_queue import RqQueue
@@ -87,6 +90,54 @@ def test_run_succeeds_and_stores_a_new_draft(factory):
         assert session.get(DayPlan, plan_id).status == PlanStatus.APPROVED
         run = session.get(PlanningRun, run_id)
         assert run.started_at <= run.finished_at
+
+
+def test_the_planner_process_prepares_the_day_and_its_phases_are_reported(factory, monkeypatch):
+    run_id, _ = queued_run(factory, with_plan=True)
+
+    def not_here(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise AssertionError("the day was prepared in the process that hands out the work")
+
+    # Spawned, the planner process imports these afresh: only this process is barred.
+    for name in ("generate_trips", "build_problem"):
+        monkeypatch.setattr(planner_process, name, not_here)
+    written: list[dict] = []
+    beat = planner_runs._beat
+
+    def recording_beat(session_factory, run, **values):  # type: ignore[no-untyped-def]
+        if "progress" in values:
+            written.append(values["progress"])
+        return beat(session_factory, run, **values)
+
+    monkeypatch.setattr(planner_runs, "_beat", recording_beat)
+    execute_run(factory, run_id, SETTINGS)
+
+    with factory() as session:
+        run = session.get(PlanningRun, run_id)
+        assert run.status == PlanningRunStatus.SUCCEEDED and run.result_plan_id is not None
+        done = run.progress
+    phases = [p["phase"] for p in written]
+    assert phases[0] == "preparing" and "requests" not in written[0]
+    assert phases == sorted(phases, key=["preparing", "solving"].index)  # never back
+    solving = [p for p in written if p["phase"] == "solving"]
+    assert solving and {p["requests"] for p in solving} == {12}
+    assert done["phase"] == "done" and done["served"] == done["requests"] == 12
+    assert 0 < done["prepared_seconds"] <= done["first_plan_seconds"] <= done["elapsed_seconds"]
+    assert done["search_seconds"] <= done["elapsed_seconds"]
+
+
+def test_an_in_memory_database_cannot_be_planned_in_a_process_of_its_own() -> None:
+    engine = make_engine("sqlite://")
+    migrate.upgrade(engine)
+    factory = make_session_factory(engine)
+    with factory() as session:
+        session.add(PlanningRun(day=DAY, status=PlanningRunStatus.QUEUED, progress={}))
+        session.commit()
+        run_id = session.scalar(sa.select(PlanningRun.id))
+    execute_run(factory, run_id, SETTINGS)
+    with factory() as session:
+        run = session.get(PlanningRun, run_id)
+        assert run.status == PlanningRunStatus.FAILED and "in-memory" in (run.error or "")
 
 
 def test_failure_keeps_the_approved_plan_and_says_what_happened(factory, fakes):

@@ -61,7 +61,47 @@ def test_progress_endpoint_reports_elapsed_served_and_best_cost(
         "best_cost": 123456,
         "message": "",
         "plan_url": None,
+        "stage": "running",
+        "first_plan_seconds": None,
     }
+
+
+@pytest.mark.parametrize(
+    ("progress", "stage", "label"),
+    [
+        # The planner process is building the problem: nothing to count yet.
+        (
+            {"phase": "preparing", "elapsed_seconds": 0.4},
+            "preparing",
+            "Preparing the rides and travel times",
+        ),
+        (
+            {"phase": "solving", "elapsed_seconds": 1.2, "requests": 40, "served": None},
+            "searching",
+            "Looking for a first plan",
+        ),
+        (
+            {
+                "phase": "solving",
+                "elapsed_seconds": 3.0,
+                "requests": 40,
+                "served": 31,
+                "best_objective": 99,
+                "first_plan_seconds": 2.46,
+            },
+            "improving",
+            "Improving the plan",
+        ),
+    ],
+)
+def test_progress_says_preparing_then_shows_the_first_plan(
+    coordinator_client, session, progress, stage, label
+) -> None:  # type: ignore[no-untyped-def]
+    run = make_run(session, day=DAY, status=PlanningRunStatus.RUNNING, progress=progress)
+    data = coordinator_client.get(f"/coordinator/runs/{run.id}/progress").json
+    assert (data["stage"], data["status_label"]) == (stage, label)
+    assert data["first_plan_seconds"] == progress.get("first_plan_seconds")
+    assert data["served"] == progress.get("served")
 
 
 def test_progress_of_a_finished_run_links_the_new_plan(coordinator_client, session) -> None:  # type: ignore[no-untyped-def]

@@ -31,6 +31,7 @@
         show("served", data.served);
         show("requests", data.requests);
         show("best_cost", data.best_cost);
+        show("first_plan_seconds", data.first_plan_seconds);
         if (!data.finished) {
           window.setTimeout(poll, 1000);
           return;
