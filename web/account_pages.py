@@ -98,7 +98,7 @@ def login_page(area: AccountArea) -> Page:
             session.commit()
             area.log_in(account)
             return redirect(
-                local_target(request.args.get("next"), area.prefix) or area.url("dashboard")
+                local_target(request.args.get("next"), area.prefix) or area.url("dashboard"), 303
             )
         flash(_("E-mail address or password is wrong."), "error")
         return _render(area, "login.html", form=form), 401
@@ -138,7 +138,7 @@ def set_password_page(area: AccountArea, token: str) -> Page:
             session.commit()
             area.log_in(done)
             flash(area.welcome(), "success")
-            return redirect(area.url("dashboard"))
+            return redirect(area.url("dashboard"), 303)
     return _render(
         area,
         "password_set.html",

@@ -145,6 +145,30 @@ def publish_plan(
     return PublishResult(plan, previous.id if previous is not None else None, riders, drivers)
 
 
+def publication(session: Session, plan_id: int) -> PublishResult:
+    """What publishing ``plan_id`` changed, read again afterwards (the page after publishing).
+
+    The version it replaced is the day's one published last before it; NotFound for an
+    unknown plan, InvalidTransition for one never published.
+    """
+    plan = get_plan(session, plan_id)
+    if plan.published_at is None:
+        raise InvalidTransition(N_("This plan has not been published."))
+    previous = session.scalar(
+        sa.select(DayPlan)
+        .where(
+            DayPlan.day == plan.day,
+            DayPlan.id != plan.id,
+            DayPlan.published_at.is_not(None),
+            DayPlan.published_at <= plan.published_at,
+        )
+        .order_by(DayPlan.published_at.desc(), DayPlan.version.desc())
+        .limit(1)
+    )
+    riders, drivers = _changed_people(session, previous, plan)
+    return PublishResult(plan, previous.id if previous is not None else None, riders, drivers)
+
+
 def _assignments(plan: DayPlan | None) -> dict[int, tuple[int, dt.datetime | None]]:
     """Trip id -> (driver id, planned pick-up) in a plan."""
     out: dict[int, tuple[int, dt.datetime | None]] = {}

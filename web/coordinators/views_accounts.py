@@ -72,7 +72,7 @@ def invite() -> Response | tuple[str, int]:
     flash(
         _("%(email)s is invited; the invitation is on its way.", email=form.email.data), "success"
     )
-    return redirect(url_for(".accounts_page"))
+    return redirect(url_for(".accounts_page"), 303)
 
 
 def _row_version(form: AccountEditForm) -> int:
@@ -87,7 +87,7 @@ def _change(form: AccountEditForm, action: Callable[[int], object], done: str) -
     session = get_session()
     if not form.validate_on_submit():
         flash(_("The form has expired. Please try again."), "error")
-        return redirect(url_for(".accounts_page"))
+        return redirect(url_for(".accounts_page"), 303)
     try:
         action(_row_version(form))
     except MatcherError as error:
@@ -96,7 +96,7 @@ def _change(form: AccountEditForm, action: Callable[[int], object], done: str) -
     else:
         session.commit()
         flash(done, "success")
-    return redirect(url_for(".accounts_page"))
+    return redirect(url_for(".accounts_page"), 303)
 
 
 @bp.post("/accounts/<int:coordinator_id>/role")

@@ -43,7 +43,7 @@ OFFICE = AccountArea(
 def login() -> Page:
     """E-mail and password; a wrong pair says so without telling which part was wrong."""
     if current_account().is_coordinator:
-        return redirect(url_for(".dashboard"))
+        return redirect(url_for(".dashboard"), 303)
     return login_page(OFFICE)
 
 
@@ -54,7 +54,7 @@ def logout() -> Response:
     if ButtonForm().validate_on_submit():
         log_out()
         flash(_("You are logged out."), "success")
-    return redirect(url_for(".login"))
+    return redirect(url_for(".login"), 303)
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])

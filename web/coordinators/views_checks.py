@@ -63,12 +63,12 @@ def _seen(value: str | None) -> float | None:
 
 def _run(action: Callable[[], object], done: str, back: str) -> Response:
     """Run a check's action and go back to ``back``."""
-    return commit_or_explain(action, done, redirect(back))
+    return commit_or_explain(action, done, redirect(back, 303))
 
 
 def _expired(back: str) -> Response:
     flash(_("The form has expired or was incomplete. Please try again."), "error")
-    return redirect(back)
+    return redirect(back, 303)
 
 
 @bp.get("/riders/<int:rider_id>/location")
@@ -170,7 +170,7 @@ def compare_duplicate(rider_id: int) -> str | Response:
     rider = _rider_or_404(rider_id)
     if rider.possible_duplicate_of is None:
         flash(_("This rider is no longer marked as a possible duplicate."), "info")
-        return redirect(url_for(".intake_queue"))
+        return redirect(url_for(".intake_queue"), 303)
     merge = DuplicateMergeForm()
     merge.keep.choices = [(rider.possible_duplicate_of.id, ""), (rider.id, "")]
     merge.earlier_id.data = rider.possible_duplicate_of.id

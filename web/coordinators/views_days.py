@@ -67,11 +67,11 @@ def start_run(day: dt.date) -> Response:
     except MatcherError as error:
         session.rollback()
         flash(translate_domain_error(error), "error")
-        return redirect(url_for(".day", day=day))
+        return redirect(url_for(".day", day=day), 303)
     session.commit()
     planner_queue().submit(run.id)
     flash(_("The planner has started."), "success")
-    return redirect(url_for(".day", day=day))
+    return redirect(url_for(".day", day=day), 303)
 
 
 @bp.get("/runs/<int:run_id>/progress")
@@ -114,10 +114,10 @@ def cancel_run(run_id: int) -> Response:
     except MatcherError as error:
         session.rollback()
         flash(translate_domain_error(error), "error")
-        return redirect(url_for(".dashboard"))
+        return redirect(url_for(".dashboard"), 303)
     session.commit()
     if run.status == PlanningRunStatus.RUNNING:
         flash(_("The planner is stopping. Earlier versions of the plan stay as they are."), "info")
     else:
         flash(_("The planner was stopped. Earlier versions of the plan stay as they are."), "info")
-    return redirect(url_for(".day", day=run.day))
+    return redirect(url_for(".day", day=run.day), 303)

@@ -185,13 +185,13 @@ def _row_version(form: DriverDecisionForm | DriverEditForm) -> int:
 
 def _act(driver_id: int, action: Callable[[], object], done: str) -> Response:
     """Run one change on the driver's page (a vanished driver is a 404)."""
-    back = redirect(url_for(".driver", driver_id=driver_id))
+    back = redirect(url_for(".driver", driver_id=driver_id), 303)
     return commit_or_explain(action, done, back, missing_is_404=True)
 
 
 def _expired(driver_id: int) -> Response:
     flash(_("The form has expired. Please try again."), "error")
-    return redirect(url_for(".driver", driver_id=driver_id))
+    return redirect(url_for(".driver", driver_id=driver_id), 303)
 
 
 def _decide(driver_id: int, action: str, form: DriverDecisionForm, done: str) -> Response:
@@ -285,7 +285,7 @@ def driver_availability(driver_id: int) -> Response | tuple[str, int]:
         return render_driver(driver_id, availability=form, status=409)
     session.commit()
     flash(_("Saved. The next plan uses the new times."), "success")
-    return redirect(url_for(".driver", driver_id=driver_id))
+    return redirect(url_for(".driver", driver_id=driver_id), 303)
 
 
 @bp.post("/drivers/<int:driver_id>/exceptions")

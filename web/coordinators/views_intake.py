@@ -54,12 +54,12 @@ def _row_version(form: NeedDecisionForm) -> int:
 
 def _finish(action: Callable[[], object], done: str) -> Response:
     """Run a decision and go back to the queue."""
-    return commit_or_explain(action, done, redirect(url_for(".intake_queue")))
+    return commit_or_explain(action, done, redirect(url_for(".intake_queue"), 303))
 
 
 def _invalid() -> Response:
     flash(_("The form has expired. Please try again."), "error")
-    return redirect(url_for(".intake_queue"))
+    return redirect(url_for(".intake_queue"), 303)
 
 
 @bp.post("/intake/needs/<int:need_id>/accept")

@@ -237,7 +237,7 @@ def edit_place(place_id: int) -> Response | tuple[str, int]:
         return render_place(_listed(place_id), form, 409)
     session.commit()
     flash(*saved_message(saved))
-    return redirect(url_for(".place", place_id=place_id))
+    return redirect(url_for(".place", place_id=place_id), 303)
 
 
 def render_new(form: PlaceForm, status: int = 200) -> tuple[str, int]:
@@ -273,7 +273,7 @@ def add_place() -> Response | tuple[str, int]:
         return render_new(form, 422)
     session.commit()
     flash(*saved_message(saved))
-    return redirect(url_for(".place", place_id=saved.place.id))
+    return redirect(url_for(".place", place_id=saved.place.id), 303)
 
 
 def merge_choices(place: Place) -> list[SelectChoice]:
@@ -350,12 +350,12 @@ def merge_places(place_id: int) -> Response:
     form.keep.choices = []
     if not form.validate_on_submit() or form.other_id.data is None or form.keep.data is None:
         flash(_("The form has expired or was incomplete. Please try again."), "error")
-        return redirect(url_for(".compare_places", place_id=place_id))
+        return redirect(url_for(".compare_places", place_id=place_id), 303)
     other_id, keep = int(form.other_id.data), int(form.keep.data)
     back = url_for(".compare_places", place_id=place_id, other=other_id)
     if keep not in (place_id, other_id):
         flash(_("Please choose which place to keep."), "error")
-        return redirect(back)
+        return redirect(back, 303)
     versions = {
         place_id: _version(form.row_version.data),
         other_id: _version(form.other_row_version.data),
@@ -375,8 +375,8 @@ def merge_places(place_id: int) -> Response:
         session.rollback()
         flash(translate_domain_error(error), "error")
         if session.get(Place, place_id) is None or session.get(Place, other_id) is None:
-            return redirect(url_for(".places"))
-        return redirect(back)
+            return redirect(url_for(".places"), 303)
+        return redirect(back, 303)
     session.commit()
     flash(
         _(
@@ -386,4 +386,4 @@ def merge_places(place_id: int) -> Response:
         ),
         "success",
     )
-    return redirect(url_for(".place", place_id=merged.kept.id))
+    return redirect(url_for(".place", place_id=merged.kept.id), 303)

@@ -102,7 +102,7 @@ def apply_edit(
     session = get_session()
     if not form.validate_on_submit():
         flash(_("The form was incomplete. Nothing was changed."), "error")
-        return redirect(url_for(".plan", plan_id=plan_id))
+        return redirect(url_for(".plan", plan_id=plan_id), 303)
     try:
         edited = change(session)
         session.commit()
@@ -117,9 +117,9 @@ def apply_edit(
     except (ValidationError, InvalidTransition) as error:
         session.rollback()
         flash(translate_domain_error(error), "error")
-        return redirect(url_for(".plan", plan_id=plan_id))
+        return redirect(url_for(".plan", plan_id=plan_id), 303)
     flash(success, "success")
-    return redirect(url_for(".plan", plan_id=edited.id))
+    return redirect(url_for(".plan", plan_id=edited.id), 303)
 
 
 def _actor() -> int:
@@ -291,8 +291,9 @@ def add_one_off(plan_id: int) -> Page:
         else:
             session.commit()
             flash(_("The ride was added. Choose where it fits."), "success")
-            return redirect(url_for(".where_can_fit", plan_id=plan_id, trip_id=trip.id))
-    return render_template("coordinators/one_off.html", plan=the_plan, form=form)
+            return redirect(url_for(".where_can_fit", plan_id=plan_id, trip_id=trip.id), 303)
+    status = 422 if form.is_submitted() else 200  # sent but not stored: the form again
+    return render_template("coordinators/one_off.html", plan=the_plan, form=form), status
 
 
 @bp.post("/plans/<int:plan_id>/approve")
@@ -313,8 +314,7 @@ def approve(plan_id: int) -> Page:
 @bp.post("/plans/<int:plan_id>/publish")
 @coordinator_required
 def publish(plan_id: int) -> Page:
-    """Publish: drivers and riders see this plan; list whose rides changed."""
-    session = get_session()
+    """Publish: drivers and riders see this plan; then the page of whose rides changed."""
     form = PlanEditForm()
     results: list[plans.PublishResult] = []
 
@@ -332,7 +332,18 @@ def publish(plan_id: int) -> Page:
     response = apply_edit(plan_id, form, change, _("The plan is published."))
     if not results or isinstance(response, tuple):
         return response
-    result = results[0]
+    return redirect(url_for(".published", plan_id=results[0].plan.id), 303)
+
+
+@bp.get("/plans/<int:plan_id>/published")
+@coordinator_required
+def published(plan_id: int) -> Page:
+    """After publishing: whose rides changed against the version it replaced (reloadable)."""
+    session = get_session()
+    try:
+        result = plans.publication(session, plan_id)
+    except InvalidTransition:
+        return redirect(url_for(".plan", plan_id=plan_id), 303)
     return render_template(
         "coordinators/published.html",
         plan=result.plan,

@@ -14,13 +14,17 @@ import datetime as dt
 
 from flask import Response
 from flask import abort
+from flask import flash
+from flask import redirect
 from flask import render_template
 from flask import request
+from flask import session as flask_session
 from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import pgettext
 from icalendar import Calendar
 from icalendar import Event
+from werkzeug.wrappers import Response as WerkzeugResponse
 
 from matcher.clock import utcnow
 from matcher.models import Driver
@@ -38,6 +42,9 @@ from web.drivers.blueprint import bp
 from web.forms import FlaskForm
 from web.settings import current_settings
 from web.settings import today
+
+NEW_FEED_KEY = "new_calendar_feed"
+"""Session key of a just-issued feed address, until the page after the POST shows it once."""
 
 
 class CalendarForm(FlaskForm):
@@ -108,20 +115,29 @@ def calendar_feed(token: str) -> Response:
 
 @bp.route("/calendar", methods=["GET", "POST"])
 @driver_required
-def calendar_settings() -> str | tuple[str, int]:
-    """Issue a new feed URL (shown once) or switch the feed off."""
+def calendar_settings() -> str | WerkzeugResponse:
+    """Issue a new feed URL or switch the feed off (POST, then back here); the page (GET).
+
+    A new address is shown once: it travels from the POST to the next GET in the
+    session (popped there), so a reload neither re-issues nor shows it again.
+    """
     form = CalendarForm()
     session = get_session()
-    feed_url = None
     if request.method == "POST":
         if not form.validate_on_submit():
             abort(400)
         if request.form.get("action") == "revoke":
             revoke_calendar_token(session, current_account().id)
+            flash(_("The calendar is switched off. The old address no longer works."), "success")
         else:
             token = issue_calendar_token(session, current_account().id)
-            feed_url = url_for("drivers.calendar_feed", token=token, _external=True)
+            flask_session[NEW_FEED_KEY] = url_for(
+                "drivers.calendar_feed", token=token, _external=True
+            )
+            flash(_("Your new calendar address is made."), "success")
         session.commit()
+        return redirect(url_for("drivers.calendar_settings"), 303)
+    feed_url = flask_session.pop(NEW_FEED_KEY, None)
     driver = session.get(Driver, current_account().id)
     return render_template(
         "drivers/calendar.html",

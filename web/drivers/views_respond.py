@@ -2,14 +2,21 @@
 
 GET only shows what the link is about and a button (mail scanners fetch links;
 they must not use them up); POST with the CSRF token acts. The link works once
-and only until the route's day is over.
+and only until the route's day is over. The answer leads on (303) to a thank-you page
+that needs no token, so reloading it answers nothing again.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+
+from flask import abort
+from flask import redirect
 from flask import render_template
 from flask import request
+from flask import url_for
 from flask_babel import gettext as _
+from werkzeug.wrappers import Response
 
 from matcher.clock import utcnow
 from matcher.errors import NotFound
@@ -28,7 +35,7 @@ class AnswerForm(FlaskForm):
 
 
 @bp.route("/respond/<token>", methods=["GET", "POST"])
-def respond(token: str) -> str | tuple[str, int]:
+def respond(token: str) -> str | tuple[str, int] | Response:
     """Show the route and the chosen answer; act on POST."""
     session = get_session()
     action = request.values.get("action", "confirm")
@@ -51,7 +58,8 @@ def respond(token: str) -> str | tuple[str, int]:
             reason=request.form.get("reason"),
         )
         session.commit()
-        return render_template("drivers/respond_done.html", action=action, day=route.plan.day)
+        answered = url_for("drivers.responded", action=action, day=route.plan.day.isoformat())
+        return redirect(answered, 303)
     status = 400 if request.method == "POST" else 200
     view = driver_day(route, current_settings())
     return render_template(
@@ -62,3 +70,16 @@ def respond(token: str) -> str | tuple[str, int]:
         token=token,
         title=_("Can you drive this route?"),
     ), status
+
+
+@bp.get("/responded")
+def responded() -> str:
+    """Thank you: the route of ``day`` is confirmed or declined (after the answer's POST)."""
+    action = request.args.get("action")
+    try:
+        day = dt.date.fromisoformat(request.args.get("day", ""))
+    except ValueError:
+        abort(404)
+    if action not in ("confirm", "decline"):
+        abort(404)
+    return render_template("drivers/respond_done.html", action=action, day=day)

@@ -182,5 +182,5 @@ def test_viewers_are_refused_every_admin_route(viewer_client, endpoint, method, 
 
 def test_a_viewer_can_log_out(viewer_client) -> None:  # type: ignore[no-untyped-def]
     response = viewer_client.post("/coordinator/logout")
-    assert response.status_code == 302
+    assert response.status_code == 303
     assert viewer_client.get("/coordinator/").status_code == 302

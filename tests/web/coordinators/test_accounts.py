@@ -42,7 +42,7 @@ def test_admin_invites_and_the_invitee_sets_a_password_and_logs_in(  # type: ign
 ) -> None:
     page = admin_client.get("/coordinator/accounts")
     assert page.status_code == 200 and "Invite a coordinator" in page.text
-    assert invite(admin_client).status_code == 302
+    assert invite(admin_client).status_code == 303
     nora = session.scalars(sa.select(Coordinator).filter_by(email="nora@example.org")).one()
     assert nora.invitation_pending and nora.locale == "tr"
     assert "invited, no password yet" in admin_client.get("/coordinator/accounts").text
@@ -60,7 +60,7 @@ def test_admin_invites_and_the_invitee_sets_a_password_and_logs_in(  # type: ign
     short = invitee.post(path, data={"password": "kurz", "confirm": "kurz"})
     assert short.status_code == 422 and "at least 10 characters" in short.text
     done = invitee.post(path, data={"password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
-    assert done.status_code == 302 and done.headers["Location"] == "/coordinator/"
+    assert done.status_code == 303 and done.headers["Location"] == "/coordinator/"
     assert invitee.get("/coordinator/").status_code == 200
     # The link worked once.
     assert invitee.get(path).status_code == 404
@@ -68,7 +68,7 @@ def test_admin_invites_and_the_invitee_sets_a_password_and_logs_in(  # type: ign
     login = other.post(
         "/coordinator/login", data={"email": "nora@example.org", "password": NEW_PASSWORD}
     )
-    assert login.status_code == 302
+    assert login.status_code == 303
     audit = list(session.scalars(sa.select(AuditEntry.action).order_by(AuditEntry.id)))
     assert audit == ["coordinator.invite", "coordinator.accept_invite"]
 
@@ -86,7 +86,7 @@ def test_role_change_and_a_stale_page(admin_client, session) -> None:  # type: i
     person = make_coordinator(session, name="Olaf Ohnerolle")
     seen = person.row_version
     url = f"/coordinator/accounts/{person.id}/role"
-    assert admin_client.post(url, data={"row_version": seen, "role": "viewer"}).status_code == 302
+    assert admin_client.post(url, data={"row_version": seen, "role": "viewer"}).status_code == 303
     session.refresh(person)
     assert person.role == CoordinatorRole.VIEWER
     stale = admin_client.post(
@@ -118,7 +118,7 @@ def test_deactivation_ends_the_persons_session_and_reactivation_lets_them_in(  #
     response = admin_client.post(
         f"/coordinator/accounts/{person.id}/deactivate", data={"row_version": person.row_version}
     )
-    assert response.status_code == 302
+    assert response.status_code == 303
     # The very next click of the deactivated person goes to the login, and the login refuses.
     assert theirs.get("/coordinator/").headers["Location"].startswith("/coordinator/login")
     login = {"email": "petra@example.invalid", "password": DEFAULT_PASSWORD}
@@ -127,7 +127,7 @@ def test_deactivation_ends_the_persons_session_and_reactivation_lets_them_in(  #
     admin_client.post(
         f"/coordinator/accounts/{person.id}/reactivate", data={"row_version": person.row_version}
     )
-    assert theirs.post("/coordinator/login", data=login).status_code == 302
+    assert theirs.post("/coordinator/login", data=login).status_code == 303
 
 
 def test_the_reset_page_answers_the_same_for_known_and_unknown_addresses(  # type: ignore[no-untyped-def]
@@ -146,10 +146,10 @@ def test_the_reset_page_answers_the_same_for_known_and_unknown_addresses(  # typ
 
     path = link_path(mail)
     done = client.post(path, data={"password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
-    assert done.status_code == 302
+    assert done.status_code == 303
     fresh = app.test_client()
     login = {"email": "petra@example.invalid", "password": NEW_PASSWORD}
-    assert fresh.post("/coordinator/login", data=login).status_code == 302
+    assert fresh.post("/coordinator/login", data=login).status_code == 303
     old = {"email": "petra@example.invalid", "password": DEFAULT_PASSWORD}
     assert app.test_client().post("/coordinator/login", data=old).status_code == 401
     assert client.get(path).status_code == 404

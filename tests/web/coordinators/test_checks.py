@@ -55,7 +55,7 @@ def test_a_typed_street_is_flagged_and_fixed_by_a_point_on_the_map(  # type: ign
         },
     )
 
-    assert response.status_code == 302
+    assert response.status_code == 303
     (rider,) = riders(session)
     fixed = rider.needs[0].destination
     assert (fixed.id, fixed.lat, fixed.lon) == (home.id, 52.965432, 11.123457)
@@ -161,7 +161,7 @@ def test_two_people_sharing_a_phone_are_told_apart(  # type: ignore[no-untyped-d
     assert "Marked as two different people." in response.text
     assert [r.possible_duplicate_of_id for r in riders(session)] == [None, None]
     redirect = coordinator_client.get(f"/coordinator/riders/{second.id}/duplicate")
-    assert redirect.status_code == 302
+    assert redirect.status_code == 303
 
 
 def test_drivers_and_strangers_cannot_fix_or_merge(client, session, gazetteer, app) -> None:  # type: ignore[no-untyped-def]

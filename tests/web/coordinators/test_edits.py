@@ -7,6 +7,7 @@ import datetime as dt
 import sqlalchemy as sa
 
 from matcher.models import DayPlan
+from matcher.models import OutboxMessage
 from matcher.models import PlanStatus
 from matcher.models import Route
 from matcher.models import Stop
@@ -37,7 +38,7 @@ def post_edit(client, plan, action: str, **data):  # type: ignore[no-untyped-def
 
 def flashed(client, response) -> str:  # type: ignore[no-untyped-def]
     """The page the redirect leads to (where the flash message shows)."""
-    assert response.status_code == 302, response.text[:2000]
+    assert response.status_code == 303, response.text[:2000]
     return client.get(response.headers["Location"]).text
 
 
@@ -205,7 +206,7 @@ def test_add_one_off_trip_then_find_where_it_fits(coordinator_client, session, d
             "purpose": "other",
         },
     )
-    assert response.status_code == 302
+    assert response.status_code == 303
     assert "/fit/" in response.headers["Location"]
     trip = session.scalars(sa.select(Trip).where(Trip.destination_id == work.id)).one()
     assert trip.day == DAY and trip.need_id is None
@@ -224,7 +225,7 @@ def test_one_off_trip_without_a_time_is_refused(coordinator_client, demo_day) ->
             "purpose": "other",
         },
     )
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "Give an arrival time or a pick-up time." in response.text
 
 
@@ -244,7 +245,7 @@ def test_one_off_trip_to_the_same_place_is_refused_by_the_service(
             "purpose": "other",
         },
     )
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert 'class="flash flash-error"' in response.text
 
 
@@ -257,12 +258,44 @@ def test_approve_then_publish_lists_whose_rides_changed(
     session.refresh(plan)
     assert plan.status == PlanStatus.APPROVED
     response = post_edit(coordinator_client, plan, "publish")
-    assert response.status_code == 200
-    assert "Riders whose rides changed" in response.text
-    assert "Fatima" in response.text and "Olena" in response.text
-    assert "Jens A." in response.text and "Maren B." in response.text
+    assert response.status_code == 303
+    assert response.headers["Location"] == f"{plan_url(plan)}/published"
+    page = coordinator_client.get(response.headers["Location"]).text
+    assert "The plan is published." in page
+    assert "Riders whose rides changed" in page
+    assert "Fatima" in page and "Olena" in page
+    assert "Jens A." in page and "Maren B." in page
     session.refresh(plan)
     assert plan.status == PlanStatus.PUBLISHED
+    # Reloading the page after publishing shows the same lists and publishes nothing again.
+    outbox = session.scalar(sa.select(sa.func.count()).select_from(OutboxMessage))
+    again = coordinator_client.get(response.headers["Location"])
+    assert again.status_code == 200 and "The plan is published." not in again.text
+    assert "Fatima" in again.text and "Maren B." in again.text
+    session.expire_all()
+    assert session.scalar(sa.select(sa.func.count()).select_from(OutboxMessage)) == outbox
+    assert plan.version == 1 and plan.status == PlanStatus.PUBLISHED
+
+
+def test_the_page_after_publishing_compares_with_the_version_it_replaced(
+    coordinator_client, session, demo_day
+) -> None:  # type: ignore[no-untyped-def]
+    plan, fatima, uwe = demo_day.plan, demo_day.trips[0], demo_day.drivers[2]
+    flashed(coordinator_client, post_edit(coordinator_client, plan, "approve"))
+    session.refresh(plan)
+    flashed(coordinator_client, post_edit(coordinator_client, plan, "publish"))
+    session.refresh(plan)
+    post_edit(coordinator_client, plan, "move", trip_id=fatima.id, driver_id=uwe.id)
+    new = session.scalars(sa.select(DayPlan).where(DayPlan.based_on_id == plan.id)).one()
+    draft = coordinator_client.get(f"{plan_url(new)}/published")  # not published: the plan
+    assert draft.status_code == 303 and draft.headers["Location"] == plan_url(new)
+    flashed(coordinator_client, post_edit(coordinator_client, new, "approve"))
+    session.refresh(new)
+    page = flashed(coordinator_client, post_edit(coordinator_client, new, "publish"))
+    riders = page.split("Riders whose rides changed")[1].split("Drivers whose routes changed")[0]
+    assert "Fatima" in riders and "Olena" not in riders
+    # The first version's page still reads against what came before it (nothing).
+    assert "Olena" in coordinator_client.get(f"{plan_url(plan)}/published").text
 
 
 def test_approving_twice_is_refused(coordinator_client, session, demo_day) -> None:  # type: ignore[no-untyped-def]
@@ -287,7 +320,7 @@ def test_editing_a_published_plan_makes_a_new_draft_and_compare_shows_the_move(
     post_edit(coordinator_client, plan, "publish")
     session.refresh(plan)
     response = post_edit(coordinator_client, plan, "move", trip_id=fatima.id, driver_id=uwe.id)
-    assert response.status_code == 302
+    assert response.status_code == 303
     new = session.scalars(sa.select(DayPlan).where(DayPlan.based_on_id == plan.id)).one()
     assert response.headers["Location"] == plan_url(new)
     assert new.version == 2 and new.status == PlanStatus.DRAFT
@@ -317,4 +350,4 @@ def test_edits_need_the_csrf_token_the_page_carries(app, coordinator_client, dem
     without = post_edit(coordinator_client, demo_day.plan, "approve")
     assert without.status_code == 400
     with_token = post_edit(coordinator_client, demo_day.plan, "approve", csrf_token=token)
-    assert with_token.status_code == 302
+    assert with_token.status_code == 303

@@ -50,7 +50,7 @@ def test_accept_activates_makes_trips_and_redirects(app, coordinator_client, ses
     response = coordinator_client.post(
         f"/coordinator/intake/needs/{need.id}/accept", data={"row_version": need.row_version}
     )
-    assert response.status_code == 302 and response.headers["Location"].endswith("/intake")
+    assert response.status_code == 303 and response.headers["Location"].endswith("/intake")
     session.refresh(need)
     assert need.status == NeedStatus.ACTIVE
     assert session.scalar(sa.select(sa.func.count()).select_from(Trip)) > 0

@@ -25,7 +25,7 @@ def test_login_page_renders(client) -> None:  # type: ignore[no-untyped-def]
 def test_right_password_logs_in_and_opens_the_dashboard(client, session) -> None:  # type: ignore[no-untyped-def]
     coordinator = make_coordinator(session, email="petra@example.invalid")
     response = post_login(client, "Petra@Example.invalid")
-    assert response.status_code == 302
+    assert response.status_code == 303
     assert response.headers["Location"] == "/coordinator/"
     assert client.get("/coordinator/").status_code == 200
     session.refresh(coordinator)
@@ -100,7 +100,7 @@ def test_login_needs_the_csrf_token(app_config, session) -> None:  # type: ignor
         "/coordinator/login",
         data={"email": "petra@example.invalid", "password": DEFAULT_PASSWORD, "csrf_token": token},
     )
-    assert response.status_code == 302
+    assert response.status_code == 303
 
 
 def test_login_attempts_are_rate_limited(app_config, session) -> None:  # type: ignore[no-untyped-def]
@@ -157,6 +157,6 @@ def test_a_new_password_ends_the_sessions_made_with_the_old_one(client, session,
         f"/coordinator/password/{token}",
         data={"password": "a new long passphrase", "confirm": "a new long passphrase"},
     )
-    assert response.status_code == 302
+    assert response.status_code == 303
     assert client.get("/coordinator/").status_code == 200
     assert other_device.get("/coordinator/").status_code == 302

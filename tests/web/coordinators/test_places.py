@@ -70,7 +70,7 @@ def test_a_daycare_is_added_with_its_opening_hours(coordinator_client, session) 
 
     response = coordinator_client.post("/coordinator/places/new", data=NEW_DAYCARE)
 
-    assert response.status_code == 302
+    assert response.status_code == 303
     place = session.scalars(sa.select(Place).where(Place.name == "Kita Regenbogen")).one()
     assert response.headers["Location"] == f"/coordinator/places/{place.id}"
     assert (place.lat, place.lon, place.source) == (52.96612, 11.15311, PlaceSource.MAP)
@@ -129,7 +129,7 @@ def test_a_place_page_shows_what_uses_it_and_saves_an_edit(  # type: ignore[no-u
         data=edit_data(employer, name="Pflegezentrum am Drawehn (Haus B)", lat="52.95", lon="11.1"),
     )
 
-    assert response.status_code == 302
+    assert response.status_code == 303
     session.expire_all()
     place = session.get(Place, employer.id)
     assert place.name == "Pflegezentrum am Drawehn (Haus B)"
@@ -146,7 +146,7 @@ def test_two_coordinators_saving_the_same_place_one_is_refused(  # type: ignore[
     first = coordinator_client.post(
         f"/coordinator/places/{daycare.id}", data={**seen, "name": "Kita Sonnenschein I"}
     )
-    assert first.status_code == 302
+    assert first.status_code == 303
 
     second = coordinator_client.post(
         f"/coordinator/places/{daycare.id}", data={**seen, "name": "Kita Sonnenschein II"}
@@ -200,7 +200,7 @@ def test_two_entries_for_one_place_are_compared_and_merged(  # type: ignore[no-u
 
     response = coordinator_client.post(f"/coordinator/places/{kept.id}/merge", data=data)
 
-    assert response.status_code == 302
+    assert response.status_code == 303
     assert response.headers["Location"] == f"/coordinator/places/{kept.id}"
     followed = coordinator_client.get(response.headers["Location"]).text
     assert "Merged: Kita Sonnenschein II is removed" in followed

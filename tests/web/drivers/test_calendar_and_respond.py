@@ -36,7 +36,9 @@ pytestmark = pytest.mark.usefixtures("frozen", "english")
 
 def feed_url(client, driver_id: int) -> str:  # type: ignore[no-untyped-def]
     log_in(client, "driver", driver_id)
-    page = client.post("/driver/calendar", data={"action": "issue"}).get_data(as_text=True)
+    issued = client.post("/driver/calendar", data={"action": "issue"})
+    assert issued.status_code == 303 and issued.headers["Location"] == "/driver/calendar"
+    page = client.get("/driver/calendar").get_data(as_text=True)
     url = re.search(r'value="(http://localhost/driver/calendar/[\w-]+\.ics)"', page).group(1)
     return url.removeprefix("http://localhost")
 
@@ -226,7 +228,11 @@ def test_message_link_confirms_once(client, session: Session) -> None:  # type: 
     assert route.status == RouteStatus.AWAITING  # looking at the link uses nothing up
 
     done = client.post(f"/driver/respond/{token}", data={"action": "confirm"})
-    assert done.status_code == 200 and "is confirmed" in done.get_data(as_text=True)
+    assert done.status_code == 303
+    assert done.headers["Location"] == f"/driver/responded?action=confirm&day={DAY.isoformat()}"
+    thanks = client.get(done.headers["Location"])
+    assert thanks.status_code == 200 and "is confirmed" in thanks.get_data(as_text=True)
+    assert client.get(done.headers["Location"]).status_code == 200  # a reload answers nothing
     session.expire_all()
     assert route.status == RouteStatus.CONFIRMED
 
@@ -242,7 +248,12 @@ def test_message_link_declines_with_reason(client, session: Session) -> None:  #
     session.flush()
     page = client.get(f"/driver/respond/{token}?action=decline").get_data(as_text=True)
     assert "No, I cannot drive this route" in page
-    client.post(f"/driver/respond/{token}", data={"action": "decline", "reason": "Arzttermin"})
+    done = client.post(
+        f"/driver/respond/{token}", data={"action": "decline", "reason": "Arzttermin"}
+    )
+    assert "cannot drive" in client.get(done.headers["Location"]).get_data(as_text=True)
+    assert client.get("/driver/responded?action=x&day=2026-06-02").status_code == 404
+    assert client.get("/driver/responded?action=confirm&day=soon").status_code == 404
     session.expire_all()
     assert route.status == RouteStatus.DECLINED and route.decline_reason == "Arzttermin"
     assert route.plan.needs_attention

@@ -49,6 +49,6 @@ def test_message_link_post_needs_the_csrf_token(client, session: Session) -> Non
     session.expire_all()
     assert route.status == RouteStatus.AWAITING
     csrf = csrf_token(client.get(url).get_data(as_text=True))
-    assert client.post(url, data={"action": "confirm", "csrf_token": csrf}).status_code == 200
+    assert client.post(url, data={"action": "confirm", "csrf_token": csrf}).status_code == 303
     session.expire_all()
     assert route.status == RouteStatus.CONFIRMED

@@ -34,7 +34,7 @@ def test_publish_sends_drivers_their_links_and_the_link_confirms(client, session
         f"/coordinator/plans/{plan.id}/publish", data={"row_version": plan.row_version}
     )
 
-    assert response.status_code == 200
+    assert response.status_code == 303
     session.expire_all()
     assert plan.status == PlanStatus.PUBLISHED
     (mail,) = session.scalars(sa.select(OutboxMessage)).all()

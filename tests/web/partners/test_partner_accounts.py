@@ -60,7 +60,7 @@ def test_the_office_creates_a_partner_invites_staff_and_the_staff_member_logs_in
     opened = samira.get(path)
     assert opened.status_code == 200 and "Welcome to Mitfahrnetz, Samira Beratung" in opened.text
     done = samira.post(path, data={"password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
-    assert done.status_code == 302 and done.headers["Location"] == "/partner/"
+    assert done.status_code == 303 and done.headers["Location"] == "/partner/"
     home = samira.get("/partner/")
     assert home.status_code == 200 and "Migrationsberatung Lüchow" in home.text
     assert samira.get(path).status_code == 404  # the link worked once
@@ -68,7 +68,7 @@ def test_the_office_creates_a_partner_invites_staff_and_the_staff_member_logs_in
     login = again.post(
         "/partner/login", data={"email": "samira@example.org", "password": NEW_PASSWORD}
     )
-    assert login.status_code == 302 and login.headers["Location"] == "/partner/"
+    assert login.status_code == 303 and login.headers["Location"] == "/partner/"
 
 
 def test_a_wrong_password_says_so_without_telling_which_part(client) -> None:  # type: ignore[no-untyped-def]
@@ -99,12 +99,12 @@ def test_a_cookie_saved_before_logout_opens_nothing_afterwards(app, client, sess
         client.post(
             "/partner/login", data={"email": "berta@example.org", "password": DEFAULT_PASSWORD}
         ).status_code
-        == 302
+        == 303
     )
     cookie = client.get_cookie("session")
     assert cookie is not None
     saved = str(cookie.value)
-    assert client.post("/partner/logout").status_code == 302
+    assert client.post("/partner/logout").status_code == 303
     assert client.get("/partner/").status_code == 302
     thief = app.test_client()
     thief.set_cookie("session", saved)
