@@ -17,7 +17,8 @@ never from its modules (a test enforces it for ``matcher`` and ``web``):
   ``ObjectiveParts`` and ``SolveStats``;
 - editing a plan: ``schedule_route``/``build_route`` (``RouteInfeasible``,
   ``RouteIssue``), ``insert_visits``, ``rank_insertions``/``Insertion``,
-  ``greedy_construct``; checking and explaining: ``check``/``Violation``,
+  ``greedy_construct``, ``fit_per_vehicle`` (each vehicle's cheapest insertion or
+  what blocks it); checking and explaining: ``check``/``Violation``,
   ``explain_unserved``, ``structural_feasible``;
 - travel matrices without I/O: ``build_matrix`` with ``GeodesicTravelModel``
   (``SpeedBand``, ``MemoryCache``), and the ``TravelTimeProvider`` shape
@@ -37,6 +38,7 @@ from typing import TYPE_CHECKING
 from solver.check import Violation as Violation
 from solver.check import check as check
 from solver.explain import explain_unserved as explain_unserved
+from solver.explain import fit_per_vehicle as fit_per_vehicle
 from solver.explain import structural_feasible as structural_feasible
 from solver.insertion import Insertion as Insertion
 from solver.insertion import greedy_construct as greedy_construct

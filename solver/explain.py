@@ -17,7 +17,9 @@ from collections.abc import Sequence
 
 from solver._structural import alone
 from solver._structural import structural_feasible as structural_feasible
+from solver.insertion import Insertion
 from solver.insertion import RouteState
+from solver.insertion import best_insertions
 from solver.insertion import cheapest_fit
 from solver.insertion import probes
 from solver.insertion import route_states
@@ -175,3 +177,42 @@ def _rank(fail: RouteInfeasible) -> tuple[int, int]:
         RouteIssue.DRIVE_LIMIT,
     )
     return (0, _miss(fail)) if timed else (1, 0)
+
+
+def fit_per_vehicle(
+    problem: Problem, routes: Sequence[Route], request_id: str
+) -> dict[str, Insertion | RouteInfeasible]:
+    """Per vehicle, the cheapest feasible insertion of a request, or what blocks it.
+
+    The "move to driver" list: the request (taken out of ``routes`` first if it is
+    in them) gets each vehicle's cheapest feasible insertion by extra driving, exact
+    as in ``rank_insertions``. A vehicle without one gets the nearest miss: of the
+    request alone if the vehicle cannot serve it even alone (layer 1), else of the
+    most natural positions in its route (layer 2). A vehicle whose current route
+    cannot be driven at all (an edited plan) is left out.
+    """
+    request = problem.request_by_id.get(request_id)
+    if request is None:
+        raise ValueError(f"unknown request {request_id!r}")
+    states = route_states(problem, routes, request_id)
+    capable = structural_feasible(problem)[request_id]
+    out: dict[str, Insertion | RouteInfeasible] = dict(
+        best_insertions(problem, states, request, capable)
+    )
+    for vehicle in problem.vehicles:
+        if vehicle.id in out:
+            continue
+        s = states.get(vehicle.id)
+        if vehicle.id not in capable:
+            tried = [schedule_route(problem, vehicle, alone(request_id))]
+        elif s is not None:
+            tried = [
+                schedule_route(problem, vehicle, insert_visits(s.visits, request_id, i, j))
+                for i, j in probes(problem, s, request, PROBES)
+            ]
+        else:
+            continue
+        fails = [f for f in tried if isinstance(f, RouteInfeasible)]
+        if fails:
+            out[vehicle.id] = min(fails, key=_rank)
+    return out

@@ -200,6 +200,30 @@ def rank_insertions(
     return out
 
 
+def best_insertions(
+    problem: Problem, states: dict[str, RouteState], request: Request, vehicle_ids: set[str]
+) -> dict[str, Insertion]:
+    """Per vehicle of ``vehicle_ids`` its cheapest feasible insertion of ``request``, if any.
+
+    The candidates of all vehicles are tried cheapest first (as in ``rank_insertions``),
+    and a vehicle is done with its first feasible one.
+    """
+    pool = sorted(
+        (dd, dm, vid, i, j)
+        for vid in sorted(vehicle_ids & states.keys())
+        for dd, dm, i, j in _candidates(problem, states[vid], request)
+    )
+    out: dict[str, Insertion] = {}
+    for _, _, vid, i, j in pool:
+        if vid in out:
+            continue
+        s = states[vid]
+        new = schedule_route(problem, s.vehicle, insert_visits(s.visits, request.id, i, j))
+        if isinstance(new, Route):
+            out[vid] = _describe(s, new, request.id, i, j)
+    return out
+
+
 def cheapest_fit(
     problem: Problem, states: dict[str, RouteState], request: Request, vehicle_ids: set[str]
 ) -> tuple[int, str] | None:

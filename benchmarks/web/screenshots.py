@@ -102,6 +102,7 @@ def shoot(base: str, url: str, cookie: str, out: Path) -> None:
             route.scroll_into_view_if_needed()
             page.screenshot(path=str(out / f"plan-{width}-route.png"))
             route.locator("a.change-open").first.click()
+            page.wait_for_selector("#change-ranking:not([hidden])")
             page.screenshot(path=str(out / f"plan-{width}-panel.png"))
             page.keyboard.press("Escape")
             page.fill("#plan-q", route.get_attribute("data-names").split()[0])

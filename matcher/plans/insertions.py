@@ -1,5 +1,8 @@
 """“Where can this fit?”: rank the feasible insertions of one ride, and apply the chosen one.
 
+``move_choices`` is the same question asked per driver, for the "Move to driver" list:
+each driver's cheapest place for the ride, or the reason a move there is refused.
+
 Like a dispatch system's single insert: every position in every shift's route
 is tried with the solver's insertion ranking (cheapest extra driving first),
 with the effect on the other riders' times; locked routes and rides locked to
@@ -21,6 +24,7 @@ from matcher.clock import instant_at_seconds
 from matcher.errors import N_
 from matcher.errors import ValidationError
 from matcher.models import DayPlan
+from matcher.models import Driver
 from matcher.models import Trip
 from matcher.plans import edits
 from matcher.plans.versions import editable
@@ -101,6 +105,83 @@ def where_can_fit(
         if len(options) >= limit:
             break
     return options
+
+
+@dataclass(frozen=True)
+class MoveChoice:
+    """A driver in the "Move to driver" list: the extra driving the ride costs, or why not.
+
+    ``refusal`` is the error ``move_trip`` would raise for this driver (None: it fits).
+    """
+
+    driver_id: int
+    driver_name: str
+    extra_drive_minutes: float | None = None
+    refusal: ValidationError | None = None
+
+    @property
+    def feasible(self) -> bool:
+        """Whether the ride fits into this driver's day."""
+        return self.refusal is None
+
+
+def move_choices(
+    session: Session, plan_id: int, trip_id: int, settings: Settings
+) -> list[MoveChoice]:
+    """Every plannable driver but the ride's own: who can take it, cheapest first, then who not.
+
+    The drivers who can are ranked by the extra driving of their cheapest feasible
+    insertion (``solver.fit_per_vehicle``, exact), the others follow by name with the
+    refusal ``move_trip`` would give: the nearest miss in their route, no shift on the
+    day, a locked route, or the ride itself locked.
+    """
+    plan = get_plan(session, plan_id)
+    ctx = edits.context(session, plan, settings)
+    rid = edits.request_of(ctx, trip_id)
+    blocked: ValidationError | None = None
+    try:
+        source = edits.check_movable(ctx, rid)
+    except ValidationError as error:
+        source, blocked = ctx.vehicle_of(rid), error
+    current = ctx.pi.driver_of(source) if source is not None else None
+    fits = {} if blocked else solver.fit_per_vehicle(ctx.problem, list(ctx.routes.values()), rid)
+    drivers = session.scalars(
+        sa.select(Driver).where(Driver.vetted, Driver.active, Driver.erased_at.is_(None))
+    )
+    choices = [
+        _choice(ctx, driver.id, driver.display_name, fits, blocked)
+        for driver in drivers
+        if driver.id != current
+    ]
+    return sorted(
+        choices,
+        key=lambda c: (not c.feasible, c.extra_drive_minutes or 0.0, c.driver_name.casefold()),
+    )
+
+
+def _choice(
+    ctx: edits.EditContext,
+    driver_id: int,
+    name: str,
+    fits: dict[str, solver.Insertion | solver.RouteInfeasible],
+    blocked: ValidationError | None,
+) -> MoveChoice:
+    """One driver's entry: the cheapest fit over their shifts, or the refusal."""
+    if blocked is not None:
+        return MoveChoice(driver_id, name, refusal=blocked)
+    if driver_id in ctx.locked_drivers:
+        return MoveChoice(driver_id, name, refusal=edits.refuse("route_locked", driver=name))
+    vehicles = ctx.pi.vehicles_of(driver_id)
+    if not vehicles:
+        return MoveChoice(driver_id, name, refusal=edits.refuse("no_shift", driver=name))
+    found = [fits[v] for v in vehicles if v in fits]
+    extras = [f.extra_drive_seconds for f in found if isinstance(f, solver.Insertion)]
+    if extras:
+        return MoveChoice(driver_id, name, round(min(extras) / 60, 1))
+    misses = [f for f in found if isinstance(f, solver.RouteInfeasible)]
+    if misses:
+        return MoveChoice(driver_id, name, refusal=edits.refuse_infeasible(ctx, misses[0]))
+    return MoveChoice(driver_id, name, refusal=edits.refuse("no_fit", driver=name))
 
 
 def apply_insertion(

@@ -33,7 +33,9 @@ from matcher.models import Trip
 from matcher.planning.reasons import UNASSIGNED
 from matcher.plans import edits
 from matcher.plans.insertions import InsertionOption as InsertionOption
+from matcher.plans.insertions import MoveChoice as MoveChoice
 from matcher.plans.insertions import apply_insertion as apply_insertion
+from matcher.plans.insertions import move_choices as move_choices
 from matcher.plans.insertions import where_can_fit as where_can_fit
 from matcher.plans.versions import check_row_version
 from matcher.plans.versions import editable

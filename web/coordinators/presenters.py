@@ -28,7 +28,9 @@ from matcher.models import Trip
 from matcher.models import TripDirection
 from matcher.models import TripStatus
 from matcher.planning import reasons
+from matcher.plans.insertions import MoveChoice
 from matcher.queries.rider_page import TripState
+from web.errors import translate_domain_error
 from web.settings import current_settings
 from web.settings import today
 
@@ -277,6 +279,24 @@ def reason_text(code: str, details: dict[str, Any] | None) -> str:
         return _(template).format(**params)
     except (KeyError, IndexError, ValueError):
         return template
+
+
+def move_choice(choice: MoveChoice) -> dict[str, Any]:
+    """A driver of the "Move to driver" list as the change panel reads it.
+
+    ``detail`` is the extra driving (``+6 min driving``) for a driver who can take
+    the ride, else the reason a move there is refused, in the reader's language.
+    """
+    if choice.refusal is not None:
+        detail = translate_domain_error(choice.refusal)
+    else:
+        detail = f"{signed_minutes(choice.extra_drive_minutes or 0.0)} {_('driving')}"
+    return {
+        "id": choice.driver_id,
+        "name": choice.driver_name,
+        "fits": choice.feasible,
+        "detail": detail,
+    }
 
 
 def hours_minutes(seconds: float | None) -> str:

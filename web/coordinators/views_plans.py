@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 from flask import current_app
 from flask import flash
+from flask import jsonify
 from flask import redirect
 from flask import render_template
 from flask import request
@@ -47,6 +48,7 @@ from web.coordinators.forms import TripEditForm
 from web.coordinators.forms import choices
 from web.coordinators.presenters import filter_plan
 from web.coordinators.presenters import map_data
+from web.coordinators.presenters import move_choice
 from web.coordinators.presenters import route_views
 from web.db import get_session
 from web.errors import translate_domain_error
@@ -230,6 +232,14 @@ def where_can_fit(plan_id: int, trip_id: int) -> str:
         rider_names=overview.rider_names(session, affected),
         editable=the_plan.status != PlanStatus.SUPERSEDED,
     )
+
+
+@bp.get("/plans/<int:plan_id>/fit/<int:trip_id>/drivers")
+@coordinator_required
+def move_choices(plan_id: int, trip_id: int) -> Response:
+    """The change panel's "Move to driver" list (JSON): who can take the ride, then who not."""
+    choices = plans.move_choices(get_session(), plan_id, trip_id, current_settings())
+    return jsonify(drivers=[move_choice(choice) for choice in choices])
 
 
 @bp.post("/plans/<int:plan_id>/fit/<int:trip_id>/apply")

@@ -216,8 +216,9 @@ def move_some_trip(page, refusals: list[str]) -> bool:  # type: ignore[no-untype
     """Move a planned ride to another driver; True once the plan checker accepted a move.
 
     A busy demo plan is tight, and most moves are rightly refused (no child seat, the
-    driver's day too long, no night rides). So the test asks "Where can this fit?" for
-    a ride first and moves it to a driver listed there, midday rides first.
+    driver's day too long, no night rides). So the test opens the change panel of a
+    ride, midday rides first, and moves it to the driver the panel ranks first (the
+    cheapest feasible insertion); the refused drivers are listed after, with reasons.
     """
     plan_url = page.url
     rides = page.evaluate(
@@ -225,32 +226,29 @@ def move_some_trip(page, refusals: list[str]) -> bool:  # type: ignore[no-untype
              const row = link.closest('tr');
              const time = row.querySelector('td.time').textContent.trim();
              const minutes = parseInt(time.slice(0, 2), 10) * 60 + parseInt(time.slice(3, 5), 10);
-             return [link.dataset.trip,
-                     link.closest('details.route').querySelector('.route-name').textContent.trim(),
-                     Math.abs(minutes - 12 * 60)];
+             return [link.dataset.trip, Math.abs(minutes - 12 * 60)];
            })"""
     )
-    for trip_id, driver, _ in sorted(rides, key=lambda ride: ride[2])[:60]:
-        page.goto(f"{plan_url}/fit/{trip_id}")
-        others = [
-            name
-            for name in page.locator(
-                "table.insertion-options tbody tr td:nth-child(2)"
-            ).all_inner_texts()
-            if name.strip() != driver
-        ]
-        page.goto(plan_url)
-        if not others:
-            continue
+    for trip_id, _ in sorted(rides, key=lambda ride: ride[1])[:30]:
+        if page.url != plan_url:
+            page.goto(plan_url)
         # The route opens, its row's "Change" opens the one panel, inside the window.
         link = page.locator(f"a.change-open[data-trip='{trip_id}']")
-        link.locator("xpath=ancestor::details").locator("summary").click()
+        if not link.is_visible():
+            link.locator("xpath=ancestor::details").locator("summary").click()
         link.click()
         panel = page.locator("#change-panel")
         assert panel.is_visible()
         assert_inside_viewport(page, panel)
-        panel.locator("select[name=driver_id]").select_option(label=others[0].strip())
-        panel.locator("button:has-text('Move')").click()
+        page.wait_for_selector("#change-ranking:not([hidden])")
+        assert_inside_viewport(page, panel)
+        refused = panel.locator("optgroup:last-child option").all_inner_texts()
+        assert all(" · " in text for text in refused)  # each with its reason
+        move = panel.locator("#change-move button[type=submit]")
+        if move.is_disabled():
+            page.keyboard.press("Escape")
+            continue
+        move.click()
         page.wait_for_load_state()
         if page.locator(".flash-success", has_text="The ride was moved.").count():
             return True

@@ -8,8 +8,12 @@ and the panel's forms post the same edits as before.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
+from matcher.plans import lifecycle as plans
+from matcher.settings import Settings
+from tests.factories import make_trip
 from tests.web.coordinators.test_edits import driver_of
 from tests.web.coordinators.test_edits import flashed
 
@@ -106,3 +110,51 @@ def test_a_superseded_plan_has_no_panel(coordinator_client, session, demo_day) -
     session.flush()
     page = plan_page(coordinator_client, demo_day.plan)
     assert "<dialog" not in page and "change-open" not in page
+
+
+def test_the_panels_driver_list_ranks_who_can_take_the_ride(coordinator_client, demo_day) -> None:  # type: ignore[no-untyped-def]
+    """The JSON the panel asks for: who can take it (cheapest first), then who not and why."""
+    plan, fatima = demo_day.plan, demo_day.trips[0]
+    jens, maren, uwe = demo_day.drivers
+    response = coordinator_client.get(
+        f"/coordinator/plans/{plan.id}/fit/{fatima.id}/drivers",
+        headers={"Accept": "application/json"},
+    )
+    assert response.status_code == 200
+    drivers = response.get_json()["drivers"]
+    assert jens.id not in {d["id"] for d in drivers}  # Fatima's driver is no choice
+    assert {d["id"] for d in drivers} == {maren.id, uwe.id}
+    fits = [d["fits"] for d in drivers]
+    assert fits == sorted(fits, reverse=True)  # those who can first
+    for driver in drivers:
+        assert driver["name"] in ("Maren B.", "Uwe C.")
+        assert driver["detail"].endswith(" driving") or not driver["fits"]
+
+
+def test_the_driver_list_gives_reasons_in_the_readers_language(
+    coordinator_client, session, demo_day
+) -> None:  # type: ignore[no-untyped-def]
+    plan, fatima = demo_day.plan, demo_day.trips[0]
+    plan = plans.lock_trip(
+        session,
+        plan.id,
+        fatima.id,
+        True,
+        expected_row_version=plan.row_version,
+        actor_id=None,
+        settings=Settings(),
+    )
+    session.flush()
+    url = f"/coordinator/plans/{plan.id}/fit/{fatima.id}/drivers"
+    english = coordinator_client.get(url).get_json()["drivers"]
+    assert {d["detail"] for d in english} == {"This ride is locked to its driver; unlock it first."}
+    german = coordinator_client.get(url, headers={"Accept-Language": "de"}).get_json()["drivers"]
+    assert all(not d["fits"] and "gebunden" in d["detail"] for d in german), german
+
+
+def test_the_driver_list_of_a_ride_of_another_day_is_a_404(
+    coordinator_client, session, demo_day
+) -> None:  # type: ignore[no-untyped-def]
+    other = make_trip(session, day=demo_day.plan.day + dt.timedelta(days=1))
+    url = f"/coordinator/plans/{demo_day.plan.id}/fit/{other.id}/drivers"
+    assert coordinator_client.get(url).status_code == 404

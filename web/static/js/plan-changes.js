@@ -6,6 +6,48 @@
   var panel = document.getElementById("change-panel");
   var filter = document.getElementById("plan-q");
 
+  var select = document.getElementById("change-driver");
+  var allDrivers = select ? Array.prototype.slice.call(select.options) : [];
+  var asked = null;
+
+  function option(driver) {
+    var item = document.createElement("option");
+    item.value = driver.id;
+    item.textContent = driver.name + " · " + driver.detail; // names and reasons are text
+    item.disabled = !driver.fits;
+    return item;
+  }
+
+  function group(label, drivers) {
+    var item = document.createElement("optgroup");
+    item.label = label;
+    drivers.forEach(function (driver) { item.appendChild(option(driver)); });
+    return item;
+  }
+
+  // Replace the page's list of drivers by the ranking for this ride, once it arrives.
+  function rank(trip) {
+    asked = trip;
+    var move = panel.querySelector("#change-move button[type=submit]");
+    fetch(panel.getAttribute("data-fit-prefix") + trip + "/drivers", {
+      headers: { Accept: "application/json" },
+      credentials: "same-origin"
+    }).then(function (response) {
+      return response.ok ? response.json() : null;
+    }).then(function (data) {
+      if (!data || asked !== trip) { return; }
+      var fits = data.drivers.filter(function (d) { return d.fits; });
+      var refused = data.drivers.filter(function (d) { return !d.fits; });
+      select.textContent = "";
+      if (fits.length) { select.appendChild(group(select.getAttribute("data-fits"), fits)); }
+      if (refused.length) { select.appendChild(group(select.getAttribute("data-refused"), refused)); }
+      // Nobody fits: the first refusal shows (a disabled choice, never sent).
+      select.selectedIndex = 0;
+      move.disabled = !fits.length;
+      document.getElementById("change-ranking").hidden = false;
+    }).catch(function () { /* the page's list stays */ });
+  }
+
   function openPanel(link) {
     var trip = link.getAttribute("data-trip");
     var unserved = link.hasAttribute("data-unserved");
@@ -25,13 +67,16 @@
     }
     document.getElementById("change-what").textContent = text.filter(Boolean).join(" · ");
     panel.querySelectorAll("input[name=trip_id]").forEach(function (input) { input.value = trip; });
-    // The driver the ride is with is no choice; the first other one is chosen.
-    var select = document.getElementById("change-driver");
+    // Until the ranking arrives: the page's drivers, the ride's own left out.
+    select.textContent = "";
     var chosen = false;
-    Array.prototype.forEach.call(select.options, function (option) {
-      option.hidden = option.disabled = option.value === current;
-      if (!option.disabled && !chosen) { option.selected = chosen = true; }
+    allDrivers.forEach(function (item) {
+      item.hidden = item.disabled = item.value === current;
+      if (!item.disabled && !chosen) { item.selected = chosen = true; }
+      select.appendChild(item);
     });
+    panel.querySelector("#change-move button[type=submit]").disabled = false;
+    document.getElementById("change-ranking").hidden = true;
     var kind = unserved ? "data-unserved" : "data-planned";
     panel.querySelectorAll("#change-move [data-planned]").forEach(function (el) {
       el.textContent = el.getAttribute(kind);
@@ -43,6 +88,7 @@
     lockButton.textContent = lockButton.getAttribute(locked ? "data-locked" : "data-unlocked");
     document.getElementById("change-fit").href = panel.getAttribute("data-fit-prefix") + trip;
     panel.showModal();
+    if (typeof window.fetch === "function") { rank(trip); }
   }
 
   if (panel && typeof panel.showModal === "function") {
