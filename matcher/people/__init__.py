@@ -18,6 +18,7 @@ Public modules (``from matcher.people import registration``):
 - ``sessions``: login sessions that end on logout and password change, on every device.
 - ``calendar_links``: the driver's personal calendar feed behind an unguessable URL.
 - ``personal_links``: a rider's personal link: made, sent again, replaced, printed, asked for.
+- ``plausibility``: soft checks on a need: allowed but probably a slip, confirmed by a tick.
 """
 
 __all__ = [
@@ -37,4 +38,5 @@ __all__ = [
     "calendar_links",
     "sessions",
     "personal_links",
+    "plausibility",
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import sqlalchemy as sa
+from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 from wtforms.fields.choices import SelectChoice
@@ -15,6 +16,7 @@ from matcher.models import Place
 from matcher.models import PlaceKind
 from matcher.models import RideNeed
 from matcher.models import ScheduleKind
+from matcher.people import plausibility
 from matcher.people.registration import AddressInput
 from matcher.people.registration import NeedInput
 from matcher.people.registration import RiderRegistration
@@ -73,9 +75,7 @@ def need_input(form: NeedForm) -> NeedInput:
         )
     weeks: tuple[RotationWeekInput, ...] = ()
     if kind == ScheduleKind.ROTATING:
-        entries = list(form.rotation.entries)
-        while entries and entries[-1].form.off.data and len(entries) > 1:
-            entries.pop()  # trailing unused weeks are not part of the cycle
+        entries = list(form.rotation.entries)[: form.rotation_weeks()]
         weeks = tuple(
             RotationWeekInput(
                 arrive_by=e.form.arrive_by.data,
@@ -142,6 +142,8 @@ def fill_from_need(form: NeedForm, need: RideNeed) -> None:
     form.weekdays.data = sorted(need.weekday_set)
     form.arrive_by.data = need.arrive_by
     form.pick_up_after.data = need.pick_up_after
+    if need.rotation_weeks:
+        form.rotation_length.data = str(min(max(len(need.rotation_weeks), 2), 3))
     for entry, week in zip(form.rotation.entries, need.rotation_weeks, strict=False):
         entry.form.off.data = week.off
         entry.form.arrive_by.data = week.arrive_by
@@ -153,6 +155,31 @@ def fill_from_need(form: NeedForm, need: RideNeed) -> None:
     form.child_seats.data = need.child_seats
     form.booster_seats.data = need.booster_seats
     form.via_place.data = need.via_id
+
+
+def open_doubts(form: NeedForm, stored_from: dt.date | None = None) -> list[tuple[str, str]]:
+    """The probable slips of a valid form not yet confirmed: (field id, message); [] to save.
+
+    The tick confirms only the doubts the page showed (``doubts_seen``): a new one,
+    after the rider changed something, is shown and asks again. ``stored_from`` is
+    the start of the need being changed (kept, it is no slip).
+    """
+    doubts = plausibility.need_doubts(need_input(form), today(), stored_from=stored_from)
+    codes = {doubt.code for doubt in doubts}
+    seen = set((form.doubts_seen.data or "").split())
+    if not doubts or (form.confirm_doubts.data and codes <= seen):
+        return []
+    form.doubts_seen.data = " ".join(sorted(codes))
+    form.confirm_doubts.data = False
+    return [(doubt.form_field, _doubt_text(doubt)) for doubt in doubts]
+
+
+def _doubt_text(doubt: plausibility.Doubt) -> str:
+    params = {
+        name: format_date(value, "medium") if isinstance(value, dt.date) else value
+        for name, value in doubt.params.items()
+    }
+    return _(doubt.template).format(**params)
 
 
 def map_center(session: Session) -> tuple[float, float]:

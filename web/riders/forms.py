@@ -55,6 +55,11 @@ EMAIL_PATTERN = EMAIL.pattern
 NOT_AN_EMAIL = _l("This does not look like an e-mail address.")
 MAX_DATES = 60
 ROTATION_WEEKS = 3
+"""Weeks the form offers for a rotating pattern; the rider says how many her cycle has."""
+ROTATION_LENGTH_CHOICES = [
+    SelectChoice("2", _l("2 weeks")),
+    SelectChoice("3", _l("3 weeks")),
+]
 
 REQUIRED = _l("Please fill in this field.")
 TOO_LONG = _l("This is too long (at most %(max)d characters).")
@@ -225,6 +230,12 @@ class NeedForm(FlaskForm):
         validators=[Optional()],
         format=["%H:%M", "%H:%M:%S"],
     )
+    rotation_length = RadioField(
+        _l("After how many weeks do your shifts start again?"),
+        choices=ROTATION_LENGTH_CHOICES,
+        default="2",
+        validators=[Optional()],
+    )
     rotation = FieldList(
         FormField(RotationWeekForm), min_entries=ROTATION_WEEKS, max_entries=ROTATION_WEEKS
     )
@@ -250,6 +261,9 @@ class NeedForm(FlaskForm):
         validators=[Optional(), NumberRange(0, MAX_SEATS, message=_l("Between 0 and %(max)s."))],
     )
     via_place = OptionalInt(_l("Stop on the way (optional)"), choices=[], validate_choice=False)
+    confirm_doubts = BooleanField(_l("Yes, this is right"))
+    doubts_seen = HiddenField()
+    """The codes of the doubts the page showed; the tick confirms only those."""
 
     parsed_dates: list[dt.date]
     field_order: tuple[str, ...] = (
@@ -262,6 +276,7 @@ class NeedForm(FlaskForm):
         "weekdays",
         "arrive_by",
         "pick_up_after",
+        "rotation_length",
         "rotation",
         "dates",
         "valid_from",
@@ -308,7 +323,7 @@ class NeedForm(FlaskForm):
         if self.schedule_kind.data != ScheduleKind.ROTATING.value:
             return
         missing = False
-        for entry in field.entries:
+        for entry in field.entries[: self.rotation_weeks()]:
             week = entry.form
             if (
                 not week.off.data
@@ -320,6 +335,22 @@ class NeedForm(FlaskForm):
                 missing = True
         if missing:
             raise ValidationError(_l("Please give the times of each week, or mark it as off."))
+
+    def rotation_weeks(self) -> int:
+        """How many weeks the rotating pattern has (the weeks after them are not used).
+
+        A form sent without the choice (an older page) uses every week but trailing
+        weeks off, as the form did before it asked.
+        """
+        if self.rotation_length.raw_data == []:
+            weeks = list(self.rotation.entries)
+            while len(weeks) > 1 and weeks[-1].form.off.data:
+                weeks.pop()
+            return len(weeks)
+        try:
+            return max(1, min(ROTATION_WEEKS, int(self.rotation_length.data or ROTATION_WEEKS)))
+        except ValueError:
+            return ROTATION_WEEKS
 
     def validate_dates(self, field: Field) -> None:
         """A list of real dates, not in the past, not too many."""

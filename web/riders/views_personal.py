@@ -37,6 +37,7 @@ from web.riders.choices import attach_error
 from web.riders.choices import fill_choices
 from web.riders.choices import fill_from_need
 from web.riders.choices import need_input
+from web.riders.choices import open_doubts
 from web.riders.forms import PURPOSE_ICONS
 from web.riders.forms import ButtonForm
 from web.riders.forms import NeedForm
@@ -93,9 +94,10 @@ def edit_need(token: str, need_id: int) -> str | Response:
     need = registration.rider_need(session, rider.id, need_id)
     form = NeedForm()
     fill_choices(form, session)
+    doubts: list[tuple[str, str]] = []
     if request.method == "GET":
         fill_from_need(form, need)
-    elif form.validate_on_submit():
+    elif form.validate_on_submit() and not (doubts := open_doubts(form, need.valid_from)):
         try:
             registration.update_need(
                 session, rider.id, need.id, need_input(form), current_settings()
@@ -115,6 +117,7 @@ def edit_need(token: str, need_id: int) -> str | Response:
         need=need,
         icons=PURPOSE_ICONS,
         today=today(),
+        doubts=doubts,
     ), status  # type: ignore[return-value]
 
 

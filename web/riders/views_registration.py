@@ -25,6 +25,7 @@ from web.riders.blueprint import bp
 from web.riders.choices import attach_error
 from web.riders.choices import fill_choices
 from web.riders.choices import map_center
+from web.riders.choices import open_doubts
 from web.riders.choices import rider_registration
 from web.riders.forms import PURPOSE_ICONS
 from web.riders.forms import RiderForm
@@ -39,7 +40,8 @@ def register() -> str | Response:
     session = get_session()
     form = RiderForm()
     fill_choices(form, session)
-    if form.validate_on_submit():
+    doubts: list[tuple[str, str]] = []
+    if form.validate_on_submit() and not (doubts := open_doubts(form)):
         try:
             done = registration.register_rider(
                 session,
@@ -73,6 +75,7 @@ def register() -> str | Response:
         tile_url=current_app.config.get("TILE_URL", ""),
         tile_attribution=current_app.config.get("TILE_ATTRIBUTION", ""),
         map_center=map_center(session),
+        doubts=doubts,
     ), status  # type: ignore[return-value]
 
 

@@ -116,7 +116,13 @@ def test_rider_registers_on_a_phone(site, browser):  # type: ignore[no-untyped-d
     page.fill("#rotation-0-pick_up_after", "14:15")
     page.fill("#rotation-1-arrive_by", "13:15")
     page.fill("#rotation-1-pick_up_after", "21:15")
-    page.get_by_label(T("No work this week")).nth(2).check()
+    # Two weeks (early week / late week) by default: the third week is hidden ...
+    weeks = page.locator("fieldset.week")
+    assert weeks.nth(1).is_visible() and not weeks.nth(2).is_visible()
+    page.get_by_label(T("3 weeks")).check()  # ... until the rider says three
+    assert weeks.nth(2).is_visible()
+    page.get_by_label(T("2 weeks")).check()
+    assert not weeks.nth(2).is_visible()
     page.get_by_label(T("Starting on")).fill(NEXT_MONDAY.isoformat())
     page.get_by_label(T("How many people travel, including you?")).fill("2")
     page.get_by_label(T("Children who need a child seat")).fill("1")
