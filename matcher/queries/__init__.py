@@ -12,6 +12,7 @@ Public modules (``from matcher.queries import overview``):
 - ``schedules``: what drivers (and riders) see of published plans: pages, print, iCal, mail.
 - ``calendar_legs``: the driver's calendar feed, one event per leg with riders on board.
 - ``figures``: a plan version's figures.
+- ``plan_page``: the plan page's stops as plain rows, in one statement.
 """
 
 __all__ = [
@@ -25,4 +26,5 @@ __all__ = [
     "schedules",
     "calendar_legs",
     "figures",
+    "plan_page",
 ]

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Protocol
 
 from sqlalchemy.orm import Session
 
@@ -27,20 +30,44 @@ class PlanFigures:
     mean_extra_ride_seconds: float | None
 
 
+class StopTimes(Protocol):
+    """What the figures read of a stop: an ORM ``Stop`` or a ``plan_page.StopLine``."""
+
+    @property
+    def trip_id(self) -> int | None:
+        """The ride picked up or dropped off here, if any."""
+
+    @property
+    def kind(self) -> StopKind:
+        """Pick-up, drop-off, start, ..."""
+
+    @property
+    def departure_at(self) -> dt.datetime | None:
+        """When the car leaves the stop."""
+
+    @property
+    def service_start_at(self) -> dt.datetime | None:
+        """When the pick-up or drop-off begins."""
+
+
 def plan_figures(session: Session, plan: DayPlan) -> PlanFigures:
     """The figures of ``plan`` from its stored routes (direct times from the plan's stats)."""
-    pickup_done: dict[int, object] = {}
+    return figures_of(plan, (stop for route in plan.routes for stop in route.stops))
+
+
+def figures_of(plan: DayPlan, stops: Iterable[StopTimes]) -> PlanFigures:
+    """The figures of ``plan`` with its routes' stops given (in route order)."""
+    pickup_done: dict[int, dt.datetime] = {}
     rides: dict[int, float] = {}
-    for route in plan.routes:
-        for stop in route.stops:
-            if stop.trip_id is None:
-                continue
-            if stop.kind == StopKind.PICKUP and stop.departure_at is not None:
-                pickup_done[stop.trip_id] = stop.departure_at
-            elif stop.kind == StopKind.DROPOFF and stop.service_start_at is not None:
-                left = pickup_done.get(stop.trip_id)
-                if left is not None:
-                    rides[stop.trip_id] = (stop.service_start_at - left).total_seconds()  # type: ignore[operator]
+    for stop in stops:
+        if stop.trip_id is None:
+            continue
+        if stop.kind == StopKind.PICKUP and stop.departure_at is not None:
+            pickup_done[stop.trip_id] = stop.departure_at
+        elif stop.kind == StopKind.DROPOFF and stop.service_start_at is not None:
+            left = pickup_done.get(stop.trip_id)
+            if left is not None:
+                rides[stop.trip_id] = (stop.service_start_at - left).total_seconds()
     direct = (plan.solver_stats or {}).get("direct_seconds", {})
     extras = [max(0.0, ride - direct[str(t)]) for t, ride in rides.items() if str(t) in direct]
     served = len(rides)

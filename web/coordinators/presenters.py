@@ -13,6 +13,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_babel.speaklater import LazyString
 
 from matcher.models import ActorType
@@ -22,13 +23,13 @@ from matcher.models import NeedStatus
 from matcher.models import PlanningRunStatus
 from matcher.models import PlanStatus
 from matcher.models import Route
-from matcher.models import Stop
 from matcher.models import StopKind
 from matcher.models import Trip
 from matcher.models import TripDirection
 from matcher.models import TripStatus
 from matcher.planning import reasons
 from matcher.plans.insertions import MoveChoice
+from matcher.queries.plan_page import StopLine
 from matcher.queries.rider_page import TripState
 from web.errors import translate_domain_error
 from web.settings import current_settings
@@ -99,9 +100,9 @@ def minutes(seconds: float | None) -> str:
     return "" if seconds is None else f"{round(seconds / 60):d}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class StopRow:
-    """One line of a driver's timeline."""
+    """One line of a driver's timeline (``seats_word``: "seat"/"seats" for the load)."""
 
     time: str
     place: str
@@ -111,17 +112,20 @@ class StopRow:
     load: int
     trip_id: int | None
     locked: bool
+    lat: float | None = None
+    lon: float | None = None
+    seats_word: str = ""
 
 
 @dataclass
 class RouteView:
-    """A driver's day in a plan: timeline rows and the trips on it."""
+    """A driver's day in a plan: timeline rows, the rides and the riders' names on it."""
 
     route: Route
     colour: int
     rows: list[StopRow] = field(default_factory=list)
-    trips: list[Trip] = field(default_factory=list)
-    locked_trip_ids: set[int] = field(default_factory=set)
+    rides: int = 0
+    rider_names: list[str] = field(default_factory=list)
 
     @property
     def driver(self) -> Any:
@@ -148,34 +152,39 @@ class RouteView:
     @property
     def names(self) -> str:
         """The driver's and the riders' names in lower case: what the page's filter looks in."""
-        riders = (t.rider.first_name for t in self.trips if t.rider and t.rider.first_name)
-        return " ".join([self.driver.display_name, *riders]).lower()
+        return " ".join([self.driver.display_name, *self.rider_names]).lower()
 
 
-def rider_label(trip: Trip | None) -> str:
-    """The rider's first name with the seats if more than one."""
-    if trip is None:
-        return ""
-    name = trip.rider.first_name if trip.rider and trip.rider.first_name else _("(erased)")
-    if trip.seats_needed > 1:
-        return _("%(name)s (+%(extra)d)", name=name, extra=trip.seats_needed - 1)
-    return name
-
-
-def route_views(plan: DayPlan) -> list[RouteView]:
-    """Timelines of the plan's routes, busiest first so the page opens on the real work."""
+def route_views(plan: DayPlan, lines: dict[int, list[StopLine]]) -> list[RouteView]:
+    """Timelines of the plan's routes (``lines``: their stops, by route id), by driver name."""
+    tz = current_settings().tz
+    erased = _("(erased)")
+    seats_words: dict[int, str] = {}
     views = []
     ordered = sorted(plan.routes, key=lambda r: (r.driver.display_name.casefold(), r.id))
     for index, route in enumerate(ordered):
         view = RouteView(route=route, colour=index % 8)
-        for stop in route.stops:
-            view.rows.append(_stop_row(stop))
-            if stop.kind == StopKind.PICKUP and stop.trip is not None:
-                view.trips.append(stop.trip)
-                if stop.locked:
-                    view.locked_trip_ids.add(stop.trip.id)
+        for line in lines.get(route.id, []):
+            if line.load not in seats_words:
+                seats_words[line.load] = ngettext("seat", "seats", line.load)
+            who = _rider_label(line, erased)
+            if line.kind == StopKind.PICKUP and line.trip_id is not None:
+                view.rides += 1
+                if line.rider_name:
+                    view.rider_names.append(line.rider_name)
+            view.rows.append(_stop_row(line, tz, who, seats_words[line.load]))
         views.append(view)
     return views
+
+
+def _rider_label(line: StopLine, erased: str) -> str:
+    """The rider's first name with the seats if more than one ("" for a stop without a ride)."""
+    if line.rider_name is None:
+        return ""
+    name = line.rider_name or erased
+    if line.seats_needed > 1:
+        return _("%(name)s (+%(extra)d)", name=name, extra=line.seats_needed - 1)
+    return name
 
 
 def trip_names(trip: Trip) -> str:
@@ -200,19 +209,22 @@ def filter_plan(
     )
 
 
-def _stop_row(stop: Stop) -> StopRow:
-    when = stop.service_start_at or stop.arrival_at or stop.departure_at
-    if stop.kind == StopKind.START:
-        when = stop.departure_at or when
+def _stop_row(line: StopLine, tz: dt.tzinfo, who: str, seats_word: str) -> StopRow:
+    when = line.service_start_at or line.arrival_at or line.departure_at
+    if line.kind == StopKind.START:
+        when = line.departure_at or when
     return StopRow(
-        time=local_time(when),
-        place=stop.place.name if stop.place else "",
-        kind=stop.kind,
-        getting_in=rider_label(stop.trip) if stop.kind == StopKind.PICKUP else "",
-        getting_out=rider_label(stop.trip) if stop.kind == StopKind.DROPOFF else "",
-        load=stop.load,
-        trip_id=stop.trip_id,
-        locked=stop.locked,
+        time=when.astimezone(tz).strftime("%H:%M") if when is not None else "",
+        place=line.place_name,
+        kind=line.kind,
+        getting_in=who if line.kind == StopKind.PICKUP else "",
+        getting_out=who if line.kind == StopKind.DROPOFF else "",
+        load=line.load,
+        trip_id=line.trip_id,
+        locked=line.locked,
+        lat=line.lat,
+        lon=line.lon,
+        seats_word=seats_word,
     )
 
 
@@ -230,14 +242,13 @@ def map_data(views: list[RouteView]) -> dict[str, Any]:
     routes = []
     for view in views:
         points, stops = [], []
-        for stop, row in zip(view.route.stops, view.rows, strict=True):
-            place = stop.place
-            if place is None or place.lat is None or place.lon is None:
+        for row in view.rows:
+            if row.lat is None or row.lon is None:
                 continue
-            points.append([place.lat, place.lon])
+            points.append([row.lat, row.lon])
             who = row.getting_in or row.getting_out
-            label = " · ".join(p for p in (row.time, place.name, who) if p)
-            stops.append({"lat": place.lat, "lon": place.lon, "label": label})
+            label = " · ".join(p for p in (row.time, row.place, who) if p)
+            stops.append({"lat": row.lat, "lon": row.lon, "label": label})
         routes.append(
             {
                 "driver": view.driver.display_name,

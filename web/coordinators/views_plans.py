@@ -34,6 +34,7 @@ from matcher.plans import lifecycle as plans
 from matcher.plans import publishing
 from matcher.queries import figures
 from matcher.queries import overview
+from matcher.queries import plan_page
 from web.auth import coordinator_required
 from web.auth import current_account
 from web.coordinators.blueprint import bp
@@ -67,8 +68,9 @@ def plan(plan_id: int) -> str:
 
 def render_plan(session: Session, plan_id: int, conflict: str | None = None) -> str:
     """The plan page (also after a conflict, with its message on top)."""
-    the_plan = overview.load_plan(session, plan_id)
-    views = route_views(the_plan)
+    the_plan = plan_page.plan_with_routes(session, plan_id)
+    lines = plan_page.stop_lines(session, plan_id)
+    views = route_views(the_plan, lines)
     unplanned = overview.unplanned_trips(session, the_plan)
     query = request.args.get("q", "")[:100]
     shown, shown_unplanned = filter_plan(views, unplanned, query)
@@ -81,7 +83,7 @@ def render_plan(session: Session, plan_id: int, conflict: str | None = None) -> 
         unplanned=shown_unplanned,
         unplanned_count=len(unplanned),
         query=query.strip(),
-        figures=figures.plan_figures(session, the_plan),
+        figures=figures.figures_of(the_plan, (line for ls in lines.values() for line in ls)),
         versions=versions,
         newest=versions[0] if versions else the_plan,
         drivers=overview.plannable_drivers(session),

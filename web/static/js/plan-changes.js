@@ -13,7 +13,10 @@
   function option(driver) {
     var item = document.createElement("option");
     item.value = driver.id;
-    item.textContent = driver.name + " · " + driver.detail; // names and reasons are text
+    // Names and reasons are text; a reason that names the driver stands alone.
+    item.textContent = driver.detail.indexOf(driver.name) === -1
+      ? driver.name + " · " + driver.detail
+      : driver.detail;
     item.disabled = !driver.fits;
     return item;
   }
