@@ -46,6 +46,7 @@ from matcher.models.places import OpeningHours as OpeningHours
 from matcher.models.places import Place as Place
 from matcher.models.places import PlaceKind as PlaceKind
 from matcher.models.places import PlaceSource as PlaceSource
+from matcher.models.plan_snapshots import PlanSnapshot as PlanSnapshot
 from matcher.models.plans import DayPlan as DayPlan
 from matcher.models.plans import PlanStatus as PlanStatus
 from matcher.models.plans import Route as Route

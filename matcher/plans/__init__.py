@@ -7,6 +7,7 @@ Public modules (``from matcher.plans import lifecycle``):
 - ``edits``: move, unassign, lock a ride in a draft.
 - ``insertions``: "where can this fit?": rank and apply the feasible insertions of one ride.
 - ``versions``: find a version, check its row version, copy it into a new draft.
+- ``snapshots``, ``undo``: the state before each edit; undo of a draft's last edit.
 - ``responses``: a driver's confirm or decline of a published route.
 - ``route_tokens``: single-use, expiring answer links for drivers.
 """
@@ -17,6 +18,8 @@ __all__ = [
     "edits",
     "insertions",
     "versions",
+    "snapshots",
+    "undo",
     "responses",
     "route_tokens",
 ]

@@ -30,6 +30,7 @@ from matcher.planning.reasons import describe_refusal
 from matcher.planning.routes import locked_request_ids
 from matcher.planning.routes import plan_visits
 from matcher.planning.routes import write_driver_route
+from matcher.plans.snapshots import name_edit
 from matcher.plans.versions import flush
 from matcher.plans.versions import touch
 from matcher.settings import Settings
@@ -267,4 +268,6 @@ def finish_edit(
         details["copied_from"] = plan_id
     record_action(ctx.session, actor_id, action, "day_plan", ctx.plan.id, **details)
     flush(ctx.session, ctx.plan)
+    name_edit(ctx.session, ctx.plan, action, details)
+    flush(ctx.session)
     return ctx.plan

@@ -37,6 +37,10 @@ from matcher.plans.insertions import MoveChoice as MoveChoice
 from matcher.plans.insertions import apply_insertion as apply_insertion
 from matcher.plans.insertions import move_choices as move_choices
 from matcher.plans.insertions import where_can_fit as where_can_fit
+from matcher.plans.snapshots import name_edit
+from matcher.plans.undo import LastEdit as LastEdit
+from matcher.plans.undo import last_edit as last_edit
+from matcher.plans.undo import undo_last_edit as undo_last_edit
 from matcher.plans.versions import check_row_version
 from matcher.plans.versions import editable
 from matcher.plans.versions import flush
@@ -343,4 +347,6 @@ def lock_route(
     action = "route.lock" if locked else "route.unlock"
     record_action(session, actor_id, action, "day_plan", plan.id, driver=driver_id)
     flush(session, plan)
+    name_edit(session, plan, action, {"driver": driver_id})
+    flush(session)
     return plan

@@ -28,6 +28,7 @@ from matcher.models import PlanStatus
 from matcher.models import Route
 from matcher.models import Stop
 from matcher.planning.problem import next_version
+from matcher.plans.snapshots import save_before_edit
 
 CONFLICT_BY = N_(
     "{name} changed this plan at {time}. The page now shows the current plan;"
@@ -85,9 +86,9 @@ def flush(session: Session, plan: DayPlan | None = None) -> None:
         raise Conflict(CONFLICT) from None
 
 
-def copy_plan(session: Session, plan: DayPlan, actor_id: int | None) -> DayPlan:
-    """A new draft version with the same routes, stops and locks, based on ``plan``."""
-    copy = DayPlan(
+def new_draft(session: Session, plan: DayPlan, actor_id: int | None) -> DayPlan:
+    """An empty new draft version of ``plan``'s day, based on it (routes and figures to add)."""
+    return DayPlan(
         day=plan.day,
         version=next_version(session, plan.day),
         status=PlanStatus.DRAFT,
@@ -95,13 +96,18 @@ def copy_plan(session: Session, plan: DayPlan, actor_id: int | None) -> DayPlan:
         created_by_id=actor_id,
         solver_status=plan.solver_status,
         solver_seconds=plan.solver_seconds,
-        objective=plan.objective,
-        requests_total=plan.requests_total,
-        requests_served=plan.requests_served,
-        total_drive_seconds=plan.total_drive_seconds,
-        total_distance_m=plan.total_distance_m,
-        solver_stats=dict(plan.solver_stats or {}),
     )
+
+
+def copy_plan(session: Session, plan: DayPlan, actor_id: int | None) -> DayPlan:
+    """A new draft version with the same routes, stops and locks, based on ``plan``."""
+    copy = new_draft(session, plan, actor_id)
+    copy.objective = plan.objective
+    copy.requests_total = plan.requests_total
+    copy.requests_served = plan.requests_served
+    copy.total_drive_seconds = plan.total_drive_seconds
+    copy.total_distance_m = plan.total_distance_m
+    copy.solver_stats = dict(plan.solver_stats or {})
     for route in plan.routes:
         new = Route(
             driver_id=route.driver_id,
@@ -137,11 +143,14 @@ def copy_plan(session: Session, plan: DayPlan, actor_id: int | None) -> DayPlan:
 def editable(
     session: Session, plan_id: int, expected_row_version: int, actor_id: int | None
 ) -> DayPlan:
-    """The plan to edit: the draft itself, or a new draft copied from an approved/published one."""
+    """The plan to edit: the draft itself, or a new draft copied from an approved/published one.
+
+    Keeps the plan as it is now for undo (``snapshots``); the edit names it when it finishes.
+    """
     plan = get_plan(session, plan_id)
     check_row_version(session, plan, expected_row_version)
     if plan.status == PlanStatus.SUPERSEDED:
         raise InvalidTransition(N_("This version has been replaced; open the current plan."))
-    if plan.status == PlanStatus.DRAFT:
-        return plan
-    return copy_plan(session, plan, actor_id)
+    edited = plan if plan.status == PlanStatus.DRAFT else copy_plan(session, plan, actor_id)
+    save_before_edit(session, plan, edited)
+    return edited

@@ -93,6 +93,7 @@ def render_plan(session: Session, plan_id: int, conflict: str | None = None) -> 
         editable=the_plan.status != PlanStatus.SUPERSEDED,
         conflict=conflict,
         button_form=ButtonForm(),
+        last_edit=plans.last_edit(session, the_plan),
     )
 
 
@@ -148,6 +149,25 @@ def move_trip(plan_id: int) -> Page:
             settings=current_settings(),
         ),
         _("The ride was moved."),
+    )
+
+
+@bp.post("/plans/<int:plan_id>/undo")
+@coordinator_required
+def undo(plan_id: int) -> Page:
+    """Undo the draft's last edit: a new draft version as the plan was before it."""
+    form = PlanEditForm()
+    return apply_edit(
+        plan_id,
+        form,
+        lambda session: plans.undo_last_edit(
+            session,
+            plan_id,
+            expected_row_version=form.row_version.data,
+            actor_id=_actor(),
+            settings=current_settings(),
+        ),
+        _("The last change was undone. This is the plan as it was before it."),
     )
 
 
