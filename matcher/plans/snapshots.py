@@ -30,6 +30,8 @@ ROUTE_FIELDS = ("driver_id", "locked", "drive_seconds", "distance_m")
 ROUTE_TIMES = ("start_at", "end_at")
 STOP_FIELDS = ("sequence", "kind", "trip_id", "place_id", "load", "locked")
 STOP_TIMES = ("arrival_at", "service_start_at", "departure_at")
+MAX_UNDO = 20
+"""Edits a draft keeps for undo; older snapshots go (about 0.3 kB per stop each)."""
 TRIP_FIELDS = ("status", "unserved_reason", "unserved_details", "direct_seconds")
 
 
@@ -68,6 +70,16 @@ def save_before_edit(session: Session, source: DayPlan, edited: DayPlan) -> None
     """Keep ``source`` as it is now as the state before the edit ``edited`` is about to get."""
     session.add(
         PlanSnapshot(plan_id=edited.id, action="", details={}, state=capture(session, source))
+    )
+    session.flush()
+    older = (
+        sa.select(PlanSnapshot.id)
+        .where(PlanSnapshot.plan_id == edited.id)
+        .order_by(PlanSnapshot.id.desc())
+        .offset(MAX_UNDO)
+    )
+    session.execute(
+        sa.delete(PlanSnapshot).where(PlanSnapshot.id.in_(list(session.scalars(older))))
     )
 
 

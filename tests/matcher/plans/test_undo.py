@@ -10,10 +10,12 @@ from matcher.errors import InvalidTransition
 from matcher.errors import ValidationError
 from matcher.models import AuditEntry
 from matcher.models import DayPlan
+from matcher.models import PlanSnapshot
 from matcher.models import PlanStatus
 from matcher.models import StopKind
 from matcher.models import Trip
 from matcher.plans import lifecycle as plans
+from matcher.plans.snapshots import MAX_UNDO
 from tests.matcher.district_kit import SETTINGS
 from tests.matcher.district_kit import plan_day
 from tests.matcher.plans.test_lifecycle import planned_trip
@@ -153,3 +155,15 @@ def test_stale_row_version_is_a_conflict_and_superseded_is_refused(session, dist
         undo(session, plan)
     # The refused edit of the superseded draft left no snapshot behind.
     assert session.scalar(sa.select(sa.func.count()).select_from(DayPlan)) == 2
+
+
+def test_a_draft_keeps_the_last_twenty_edits_for_undo(session, district):
+    plan, _, _ = plan_day(session)
+    _, driver_id = planned_trip(plan)
+    for n in range(MAX_UNDO + 3):
+        plans.lock_route(session, plan.id, driver_id, n % 2 == 0, **kw(plan))
+    kept = session.scalar(
+        sa.select(sa.func.count()).select_from(PlanSnapshot).where(PlanSnapshot.plan_id == plan.id)
+    )
+    assert kept == MAX_UNDO
+    assert plans.last_edit(session, plan).action == "route.lock"  # the 23rd edit locked it
