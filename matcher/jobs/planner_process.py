@@ -34,6 +34,12 @@ from matcher.demand.trips import generate_trips
 from matcher.models import DayPlan
 from matcher.planning.planning_input import PlanningInput
 from matcher.planning.problem import build_problem
+from matcher.planning.runs import INTERNAL_ERROR
+from matcher.planning.runs import NO_ANSWER
+from matcher.planning.runs import TOO_LONG
+from matcher.planning.runs import RunFailed
+from matcher.planning.runs import failure_reason
+from matcher.planning.runs import reason_record
 from matcher.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -101,7 +107,14 @@ def _child(job: PlannerJob, conn: Any, fn: SolveFunction | None) -> None:
         solution = (fn or solver.solve)(pi.problem, solve_params(job.settings), progress)
         conn.send(("done", (pi, solution)))
     except BaseException as exc:  # the parent records it; nothing else must escape
-        conn.send(("error", (type(exc).__name__, str(exc), traceback.format_exc())))
+        reason = failure_reason(exc) if isinstance(exc, Exception) else None
+        template, params = (
+            (reason.template, reason_record(reason)["params"]) if reason else ("", {})
+        )
+        if isinstance(reason, RunFailed) and reason.template == INTERNAL_ERROR:
+            template, params = "", {}  # the parent names the exception
+        body = (type(exc).__name__, str(exc), traceback.format_exc(), template, params)
+        conn.send(("error", body))
     finally:
         conn.close()
 
@@ -162,16 +175,19 @@ def plan_in_child(
                 try:
                     message = receiver.recv()
                 except EOFError:
-                    raise RuntimeError("the planner process ended without an answer") from None
+                    raise RunFailed(NO_ANSWER) from None
             if message is not None:
                 kind, body = message
                 if kind == "done":
                     pi, solution = body
                     return pi, solution, watch.progress()
                 if kind == "error":
-                    name, text, trace = body
+                    name, text, trace, template, params = body
                     log.error("planner failed in its process:\n%s", trace)
-                    raise RuntimeError(f"{name}: {text}" if text else name)
+                    detail = f"{name}: {text}" if text else name
+                    if template:  # a domain error: it says why itself
+                        raise RunFailed(template, detail=detail, **params)
+                    raise RunFailed(INTERNAL_ERROR, name=name, detail=detail)
                 if kind == "prepared":
                     watch.prepared(*body)
                 else:
@@ -180,9 +196,9 @@ def plan_in_child(
             if not on_progress(watch.progress()):
                 raise RunCancelled
             if time.monotonic() > watch.deadline:
-                raise RuntimeError("the planner took far longer than its time limit")
+                raise RunFailed(TOO_LONG)
             if not proc.is_alive() and not receiver.poll():
-                raise RuntimeError("the planner process ended without an answer")
+                raise RunFailed(NO_ANSWER)
     finally:
         if proc.is_alive():
             proc.terminate()

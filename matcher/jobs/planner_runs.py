@@ -36,6 +36,7 @@ from sqlalchemy.orm import Session
 from matcher.audit import record_action
 from matcher.clock import utcnow
 from matcher.db import SessionFactory
+from matcher.errors import MatcherError
 from matcher.jobs.planner_process import PlannerJob
 from matcher.jobs.planner_process import RunCancelled
 from matcher.jobs.planner_process import SolveFunction
@@ -45,6 +46,11 @@ from matcher.models import PlanningRun
 from matcher.models import PlanningRunStatus
 from matcher.planning.problem import store_solution
 from matcher.planning.runs import ACTIVE
+from matcher.planning.runs import ANOTHER_RUN
+from matcher.planning.runs import NO_DATABASE_FILE
+from matcher.planning.runs import RunFailed
+from matcher.planning.runs import failure_reason
+from matcher.planning.runs import reason_record
 from matcher.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -100,7 +106,7 @@ def _database_url(session: Session) -> str:
     """Where the planner process finds the database (with the password: it connects itself)."""
     url = session.get_bind().engine.url
     if url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:"):
-        raise RuntimeError("the planner needs a database file or server, not an in-memory SQLite.")
+        raise RunFailed(NO_DATABASE_FILE, detail="in-memory SQLite")
     return url.render_as_string(hide_password=False)
 
 
@@ -138,6 +144,7 @@ def execute_run(
                 run_id,
                 PlanningRunStatus.FAILED,
                 "another planner run for this day is active.",
+                RunFailed(ANOTHER_RUN),
             )
             return
         run.status = PlanningRunStatus.RUNNING
@@ -178,7 +185,9 @@ def execute_run(
         _finish(session_factory, run_id, PlanningRunStatus.CANCELLED, "stopped by a coordinator")
     except Exception as exc:
         log.exception("planner run %s failed", run_id)
-        _finish(session_factory, run_id, PlanningRunStatus.FAILED, _plain(exc))
+        reason = failure_reason(exc)
+        detail = reason.detail if isinstance(reason, RunFailed) else _plain(exc)
+        _finish(session_factory, run_id, PlanningRunStatus.FAILED, _plain_text(detail), reason)
 
 
 def _claim_success(session: Session, run_id: int, progress: dict[str, Any]) -> None:
@@ -211,14 +220,25 @@ def _claim_success(session: Session, run_id: int, progress: dict[str, Any]) -> N
 
 
 def _plain(exc: Exception) -> str:
-    text = str(exc).strip() or type(exc).__name__
+    return _plain_text(str(exc).strip() or type(exc).__name__)
+
+
+def _plain_text(text: str) -> str:
+    text = text.strip()
     return (text if text.endswith(".") else text + ".")[:1000]
 
 
 def _finish(
-    session_factory: SessionFactory, run_id: int, status: PlanningRunStatus, error: str
+    session_factory: SessionFactory,
+    run_id: int,
+    status: PlanningRunStatus,
+    error: str,
+    reason: MatcherError | None = None,
 ) -> None:
     """Record the outcome of a run that is still queued or running (else leave it alone).
+
+    ``error`` is the English record (run row, audit log); ``reason``, for a failure,
+    what the coordinator's page says, kept as template and parameters in the progress.
 
     When the database cannot take even this, log it: the run's heartbeat then
     ages and ``expire_stale_runs`` ends it.
@@ -237,7 +257,11 @@ def _finish(
                     error=error,
                     finished_at=now,
                     started_at=run.started_at or now,
-                    progress={**(run.progress or {}), "phase": str(status)},
+                    progress={
+                        **(run.progress or {}),
+                        "phase": str(status),
+                        **({"reason": reason_record(reason)} if reason else {}),
+                    },
                 )
                 .execution_options(synchronize_session=False)
             )

@@ -21,6 +21,7 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from dataclasses import field
 
 import sqlalchemy as sa
 from apscheduler.executors.pool import ThreadPoolExecutor
@@ -113,6 +114,10 @@ class NightlyOutcome:
     skipped: bool = False
     plan_id: int | None = None
     error: str | None = None
+    """The English record of a failure (logs)."""
+    reason: str | None = None
+    """Why it failed, a template the coordinators' mail translates (with ``reason_params``)."""
+    reason_params: dict[str, str] = field(default_factory=dict)
 
 
 def plan_day(
@@ -134,12 +139,24 @@ def plan_day(
             run = session.get(PlanningRun, run_id)
             if run is None or run.status != PlanningRunStatus.SUCCEEDED or not run.result_plan_id:
                 error = (run.error if run else None) or "the planner run did not succeed"
-                outcome = NightlyOutcome(day, error=error)
+                recorded = ((run.progress or {}) if run else {}).get("reason") or {}
+                outcome = NightlyOutcome(
+                    day,
+                    error=error,
+                    reason=recorded.get("template") or runs.NOT_RECORDED,
+                    reason_params=dict(recorded.get("params") or {}),
+                )
             else:
                 outcome = NightlyOutcome(day, plan_id=run.result_plan_id)
     except (MatcherError, NotImplementedError) as exc:
         log.exception("nightly planning for %s failed", day)
-        outcome = NightlyOutcome(day, error=str(exc) or type(exc).__name__)
+        reason = runs.reason_record(exc) if isinstance(exc, MatcherError) else {}
+        outcome = NightlyOutcome(
+            day,
+            error=getattr(exc, "detail", "") or str(exc) or type(exc).__name__,
+            reason=str(reason.get("template") or runs.NOT_RECORDED),
+            reason_params=dict(reason.get("params") or {}),  # type: ignore[call-overload]
+        )
     with session_scope(session_factory) as session:
         plan = session.get(DayPlan, outcome.plan_id) if outcome.plan_id else None
         events.notify_coordinators(
@@ -152,7 +169,8 @@ def plan_day(
             ok=plan is not None,
             served=(plan.requests_served if plan else None) or 0,
             total=(plan.requests_total if plan else None) or 0,
-            error=outcome.error or "",
+            reason=outcome.reason or "",
+            reason_params=outcome.reason_params,
             url=events.coordinator_day_url(settings, day),
         )
     return outcome

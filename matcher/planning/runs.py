@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from dataclasses import field
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -30,6 +31,7 @@ from matcher.clock import BERLIN
 from matcher.clock import utcnow
 from matcher.errors import N_
 from matcher.errors import Conflict
+from matcher.errors import MatcherError
 from matcher.errors import NotFound
 from matcher.models import DayPlan
 from matcher.models import PlanningRun
@@ -55,6 +57,43 @@ APPROVED_UNCHANGED = N_("The approved plan is unchanged.")
 EARLIER_UNCHANGED = N_("The earlier versions of the plan are unchanged.")
 START_AGAIN = N_("You can start a new run.")
 
+NO_ANSWER = N_("The planner process ended without an answer.")
+TOO_LONG = N_("The planner took far longer than its time limit.")
+ANOTHER_RUN = N_("Another planner run for this day is active.")
+NO_DATABASE_FILE = N_("The planner needs a database file or server, not an in-memory database.")
+DATABASE_AWAY = N_("The database could not be reached.")
+INTERNAL_ERROR = N_("An internal error stopped it ({name}); the service log has the details.")
+NOT_RECORDED = N_("The reason is in the service log.")
+"""Why a run failed (``{error}`` of ``FAILED_MESSAGE``): each a template in every catalog."""
+
+
+class RunFailed(MatcherError):
+    """A planner run ended without a plan, for a reason a coordinator can read.
+
+    ``detail`` is the technical account in English (exception names, a solver's
+    text) for the run row, the audit log and the service log; the page shows the
+    translated template only.
+    """
+
+    def __init__(self, message: str, *, detail: str = "", **params: object) -> None:
+        super().__init__(message, **params)
+        self.detail = detail or self.message
+
+
+def failure_reason(exc: BaseException) -> MatcherError:
+    """What to tell the coordinator about ``exc`` (a domain error says it itself)."""
+    if isinstance(exc, MatcherError):
+        return exc
+    if isinstance(exc, sa.exc.OperationalError | sa.exc.InterfaceError):
+        return RunFailed(DATABASE_AWAY, detail=f"{type(exc).__name__}: {exc}")
+    return RunFailed(INTERNAL_ERROR, name=type(exc).__name__, detail=f"{type(exc).__name__}: {exc}")
+
+
+def reason_record(reason: MatcherError) -> dict[str, object]:
+    """The reason as stored in the run's progress: its template and its parameters as text."""
+    return {"template": reason.template, "params": {k: str(v) for k, v in reason.params.items()}}
+
+
 SILENT_WORKER = dt.timedelta(seconds=10)
 """A stop ends a running run at once when it has not beaten for this long: while it
 solves it beats several times a second, so its worker is gone (or stuck); if it is not,
@@ -66,8 +105,10 @@ class RunStatus:
     """What the progress endpoint shows.
 
     ``message`` is a plain English template (``N_``) with ``message_params`` for
-    a failed or cancelled run, else None; ``followups`` are further sentences
-    (templates without parameters) to show after it. ``finished`` is True once
+    a failed or cancelled run, else None; for a failed run ``reason`` is the
+    template (with ``reason_params``) to translate into its ``{error}``, and
+    ``message_params["error"]`` the English record. ``followups`` are further
+    sentences (templates without parameters) to show after it. ``finished`` is True once
     the run succeeded, failed or was cancelled.
     """
 
@@ -87,6 +128,8 @@ class RunStatus:
     """``preparing`` (the planner process builds the problem), ``solving``, ``done``."""
     first_plan_seconds: float | None = None
     """When the first feasible plan existed, seconds after the run started."""
+    reason: str | None = None
+    reason_params: dict[str, object] = field(default_factory=dict)
 
     @property
     def stage(self) -> str:
@@ -292,6 +335,8 @@ def run_status(session: Session, run_id: int, tz: dt.tzinfo = BERLIN) -> RunStat
     progress = run.progress or {}
     message: str | None = None
     params: dict[str, object] = {}
+    reason: str | None = None
+    reason_params: dict[str, object] = {}
     followups: tuple[str, ...] = ()
     if run.failure is not None and run.status not in ACTIVE:
         when = run.created_at if run.failure == RunFailure.NEVER_STARTED else last_sign_of_life(run)
@@ -301,6 +346,9 @@ def run_status(session: Session, run_id: int, tz: dt.tzinfo = BERLIN) -> RunStat
         followups = (*((unchanged,) if unchanged else ()), START_AGAIN)
     elif run.status == PlanningRunStatus.FAILED:
         message, params = FAILED_MESSAGE, {"error": run.error or ""}
+        recorded = progress.get("reason") or {}
+        reason = str(recorded.get("template") or NOT_RECORDED)
+        reason_params = dict(recorded.get("params") or {})
     elif run.status == PlanningRunStatus.CANCELLED:
         message = CANCELLED_MESSAGE
     return RunStatus(
@@ -316,6 +364,8 @@ def run_status(session: Session, run_id: int, tz: dt.tzinfo = BERLIN) -> RunStat
         message_params=params,
         finished=run.status not in ACTIVE,
         followups=followups,
+        reason=reason,
+        reason_params=reason_params,
         phase=progress.get("phase"),
         first_plan_seconds=progress.get("first_plan_seconds"),
     )

@@ -340,8 +340,14 @@ def run_message(status: Any) -> str:
     """The translated message of a failed or stopped run, with its follow-up sentences."""
     if not status.message:
         return ""
+    params = dict(status.message_params)
+    if getattr(status, "reason", None):
+        try:
+            params["error"] = _(status.reason).format(**status.reason_params)
+        except (KeyError, IndexError, ValueError):
+            params["error"] = _(status.reason)
     try:
-        text = _(status.message).format(**status.message_params)
+        text = _(status.message).format(**params)
     except (KeyError, IndexError, ValueError):
         text = str(status.message)
     return " ".join([text, *(_(sentence) for sentence in status.followups)])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pytest
@@ -25,12 +26,15 @@ from matcher.notifications.reminders import send_rider_reminders
 from matcher.notifications.transports import LogSmsGateway
 from matcher.notifications.transports import Transports
 from matcher.people.erasure import apply_retention
+from matcher.planning.runs import DATABASE_AWAY
+from matcher.planning.runs import RunFailed
 from matcher.settings import Settings
 from tests.factories import make_coordinator
 from tests.factories import make_driver
 from tests.factories import make_published_route
 from tests.factories import make_rider
 from tests.factories import make_trip
+from web.config import DefaultConfig
 
 DAY = dt.date(2026, 6, 2)  # a Tuesday; Berlin is UTC+2
 SETTINGS = Settings(
@@ -110,6 +114,26 @@ def test_nightly_job_reports_a_planner_that_is_not_ready(
     session.expire_all()
     (message,) = session.scalars(sa.select(OutboxMessage)).all()
     assert "did not finish" in message.subject
+
+
+def test_the_nightly_failure_mail_says_the_reason_in_the_coordinators_language(
+    session: Session, session_factory: sessionmaker[Session], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    make_coordinator(session, locale="de")
+    session.commit()
+
+    def away(*_args: object, **_kw: object) -> None:
+        raise RunFailed(DATABASE_AWAY, detail="OperationalError: server closed the connection")
+
+    monkeypatch.setattr(jobs.trips, "generate_trips", away)
+    german = dataclasses.replace(SETTINGS, translations_dir=DefaultConfig.TRANSLATIONS_DIR)
+    outcome = jobs.plan_day(session_factory, german, berlin(DAY, 2), DAY + dt.timedelta(days=1))
+    assert outcome.reason == DATABASE_AWAY and "server closed" in (outcome.error or "")
+    session.expire_all()
+    (message,) = session.scalars(sa.select(OutboxMessage)).all()
+    assert "von Hand" in message.body  # the mail around it is German too
+    assert "Die Datenbank war nicht erreichbar." in message.body
+    assert "server closed" not in message.body and "could not be reached" not in message.body
 
 
 def test_startup_check_finds_the_missing_draft(session: Session) -> None:

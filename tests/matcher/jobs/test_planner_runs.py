@@ -29,6 +29,9 @@ from matcher.models import DayPlan
 from matcher.models import PlanningRun
 from matcher.models import PlanningRunStatus
 from matcher.models import PlanStatus
+from matcher.planning.runs import ANOTHER_RUN
+from matcher.planning.runs import INTERNAL_ERROR
+from matcher.planning.runs import NO_DATABASE_FILE
 from matcher.planning.runs import cancel_run
 from matcher.planning.runs import request_run
 from matcher.planning.runs import run_status
@@ -138,6 +141,7 @@ def test_an_in_memory_database_cannot_be_planned_in_a_process_of_its_own() -> No
     with factory() as session:
         run = session.get(PlanningRun, run_id)
         assert run.status == PlanningRunStatus.FAILED and "in-memory" in (run.error or "")
+        assert run_status(session, run.id).reason == NO_DATABASE_FILE
 
 
 def test_failure_keeps_the_approved_plan_and_says_what_happened(factory, fakes):
@@ -148,7 +152,9 @@ def test_failure_keeps_the_approved_plan_and_says_what_happened(factory, fakes):
     with factory() as session:
         status = run_status(session, run_id)
         assert status.status == "failed" and status.finished
-        assert "ran out of memory" in status.message_params["error"]
+        assert "ran out of memory" in status.message_params["error"]  # the English record
+        # What the page translates: no English from the exception (issue 12).
+        assert (status.reason, status.reason_params) == (INTERNAL_ERROR, {"name": "RuntimeError"})
         assert "unchanged" in status.message
         assert plans_snapshot(session) == before
 
@@ -267,4 +273,5 @@ def test_a_run_racing_another_active_run_fails_without_a_plan(factory):
     with factory() as session:
         status = run_status(session, racer_id)
         assert status.status == "failed" and "another planner run" in status.message_params["error"]
+        assert status.reason == ANOTHER_RUN
         assert session.scalar(sa.select(sa.func.count()).select_from(DayPlan)) == 0
