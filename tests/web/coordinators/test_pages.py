@@ -11,6 +11,7 @@ from matcher.models import ActorType
 from matcher.models import AuditEntry
 from matcher.models import PlanningRunStatus
 from matcher.models import PlanStatus
+from matcher.planning import runs
 from tests.factories import make_driver
 from tests.factories import make_need
 from tests.factories import make_plan
@@ -124,10 +125,12 @@ def test_day_page_says_why_the_last_run_failed(coordinator_client, session, demo
         status=PlanningRunStatus.FAILED,
         started_at=dt.datetime(2026, 6, 1, 8, tzinfo=dt.UTC),
         finished_at=dt.datetime(2026, 6, 1, 8, 1, tzinfo=dt.UTC),
-        error="The planner crashed.",
+        error="RuntimeError: the planner crashed.",
+        progress={"reason": {"template": runs.TOO_LONG, "params": {}}},
     )
     page = coordinator_client.get(f"/coordinator/days/{DAY}").text
-    assert "The planner crashed." in page
+    assert "The planner took far longer than its time limit." in page  # the reason, translated
+    assert "the planner crashed" not in page  # the English record stays in the log
     assert "earlier versions of the plan are unchanged" in page
     assert "Version 1" in page
 
