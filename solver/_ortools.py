@@ -23,6 +23,7 @@ from ortools.constraint_solver import routing_enums_pb2
 from ortools.constraint_solver import routing_ils_pb2
 
 from solver._prepare import narrowed_windows
+from solver.chains import order_chains
 from solver.params import FirstSolution
 from solver.params import Metaheuristic
 from solver.problem import Problem
@@ -142,7 +143,7 @@ class _Model:
         if spec.vehicle_ids is not None:
             vs = tuple(problem.vehicle_by_id[i] for i in spec.vehicle_ids)
         self.vehicles = vs
-        requests = [by_id[i] for i in spec.request_ids]
+        requests = [by_id[i] for i in _whole_chains(problem, spec.request_ids, vs)]
         if spec.seed:
             # Another node order breaks ties differently in every insertion
             # and neighbourhood scan: a different, equally valid search.
@@ -158,6 +159,7 @@ class _Model:
         self._time()
         self._capacities()
         self._requests()
+        self._chains()
 
     def _matrix(self, table: Sequence[Sequence[int]]) -> np.ndarray:
         loc = self.nodes.loc
@@ -335,6 +337,25 @@ class _Model:
                 if allowed is not None:
                     rt.VehicleVar(idx).SetValues(([] if mandatory else [-1]) + allowed)
 
+    def _chains(self) -> None:
+        """Each chain on one vehicle or not at all, the companion's ride inside the main ride.
+
+        Same vehicle: with the per-node disjunctions a dropped node's vehicle
+        is -1, so equal vehicles also means both served or neither. The order
+        is stated on the times (the pairs' own precedence does the rest);
+        ``read`` puts shared stops visited at the same moment in chain order.
+        """
+        rt, solver, t, pickup = self.routing, self.routing.solver(), self.time, self.nodes.pickup
+        index = self.manager.NodeToIndex
+        for main_id, companion_id in self.problem.companions.items():
+            if main_id not in pickup or companion_id not in pickup:
+                continue
+            mp, md = index(pickup[main_id]), index(pickup[main_id] + 1)
+            cp, cd = index(pickup[companion_id]), index(pickup[companion_id] + 1)
+            solver.Add(rt.VehicleVar(mp) == rt.VehicleVar(cp))
+            solver.Add(t.CumulVar(mp) <= t.CumulVar(cp))
+            solver.Add(t.CumulVar(cd) <= t.CumulVar(md))
+
     def _allowed_vehicles(self, r: Request) -> list[int] | None:
         """Vehicles a request may use, or None for all (lock and forbidden set)."""
         if r.locked_vehicle is None and not r.forbidden_vehicles:
@@ -396,7 +417,7 @@ class _Model:
                 visits.append(self.nodes.visit(self.manager.IndexToNode(idx)))
                 idx = assignment.Value(rt.NextVar(idx))
             if visits:
-                out[veh.id] = tuple(visits)
+                out[veh.id] = order_chains(self.problem, visits)
         return out
 
     def served(self) -> int:
@@ -407,6 +428,31 @@ class _Model:
             for r in self.nodes.requests
             if rt.ActiveVar(self.manager.NodeToIndex(self.nodes.pickup[r.id])).Value()
         )
+
+
+def _whole_chains(
+    problem: Problem, request_ids: Sequence[str], vehicles: Sequence[Vehicle]
+) -> list[str]:
+    """The ids without chain members whose partner is missing or whose order cannot be timed.
+
+    A member alone would be served as half a chain; a chain whose windows
+    cannot be put in order (the companion's via stop opens after the main
+    ride must end) would make the whole model infeasible, as OR-Tools states
+    the order even for dropped nodes.
+    """
+    ids = set(request_ids)
+    out_of_model = set()
+    by_id = problem.request_by_id
+    for main_id, companion_id in problem.companions.items():
+        if main_id not in ids and companion_id not in ids:
+            continue
+        if main_id in ids and companion_id in ids:
+            (mp, md) = narrowed_windows(problem, by_id[main_id], vehicles)
+            (cp, cd) = narrowed_windows(problem, by_id[companion_id], vehicles)
+            if mp[0] <= cp[1] and cd[0] <= md[1]:
+                continue
+        out_of_model |= {main_id, companion_id}
+    return [i for i in request_ids if i not in out_of_model]
 
 
 def run_search(

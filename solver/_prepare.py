@@ -129,9 +129,13 @@ def _warm_start(
         ]
         kept: set[str] = set()
         for rid in dict.fromkeys(v.request_id for v in order):
-            trial = prefix + tuple(v for v in order if v.request_id in kept | {rid})
+            # A chain is kept whole or not at all.
+            unit = set(problem.chain_of.get(rid, (rid,)))
+            if unit & kept:
+                continue
+            trial = prefix + tuple(v for v in order if v.request_id in kept | unit)
             if _complete(trial) and _drivable(problem, vehicle, trial):
-                kept.add(rid)
+                kept |= unit
         taken |= kept
         route = prefix + tuple(v for v in order if v.request_id in kept)
         if route:

@@ -249,8 +249,14 @@ def _data(
                 extra[v, k] += w.language_mismatch
             if r.id in before and before[r.id] != veh.id:
                 extra[v, k] += w.change
-    # Requests in a locked prefix are served there and never moved.
-    removable = modelled.copy()
+    # Requests in a locked prefix are served there and never moved. Chains
+    # are kept as OR-Tools left them: the kernels move one request at a
+    # time, which would split a chain (a served chain stays on its route, in
+    # order, as insertions never reorder the stops around them; an unserved
+    # one stays out).
+    chained = np.array([r.id in problem.chain_of for r in rs], dtype=np.bool_)
+    allowed[:, chained] = False
+    removable = modelled & ~chained
     locked_len = np.zeros(n_v, dtype=np.int64)
     for vid, visits in locked.items():
         locked_len[vindex[vid]] = len(visits)

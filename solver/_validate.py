@@ -54,6 +54,7 @@ def validate_problem(problem: Problem) -> None:
         )
         unknown = sorted(r.forbidden_vehicles - vehicle_ids)
         _require(not unknown, f"Request {r.id!r}.forbidden_vehicles has unknown ids {unknown}")
+    _check_chains(problem)
     for route in problem.previous:
         _check_visits(f"Problem.previous[{route.vehicle_id!r}]", route.visits, request_ids)
         _require(
@@ -61,6 +62,38 @@ def validate_problem(problem: Problem) -> None:
             f"Problem.previous vehicle_id {route.vehicle_id!r} is not a vehicle id",
         )
     _check_locked_routes(problem, vehicle_ids, request_ids)
+
+
+def _check_chains(problem: Problem) -> None:
+    """A companion rides inside a main request that is no companion itself, one per main."""
+    by_id = {r.id: r for r in problem.requests}
+    seen: dict[str, str] = {}
+    for r in problem.requests:
+        main_id = r.companion_of
+        if main_id is None:
+            continue
+        owner = f"Request {r.id!r}.companion_of"
+        main = by_id.get(main_id)
+        _require(main is not None, f"{owner} {main_id!r} is not a request id")
+        assert main is not None
+        _require(main.id != r.id, f"{owner} names the request itself")
+        _require(main.companion_of is None, f"{owner} {main_id!r} is itself a companion")
+        other = seen.setdefault(main_id, r.id)  # main -> companion
+        _require(other == r.id, f"{owner}: {main_id!r} already has companion {other!r}")
+        _require(
+            r.must_serve == main.must_serve,
+            f"{owner}: must_serve must be the same for {r.id!r} and {main_id!r}",
+        )
+    partners = {companion: main for main, companion in seen.items()} | seen
+    for vehicle_id, visits in problem.locked_routes.items():
+        ids = {v.request_id for v in visits}
+        for rid in ids:
+            partner = partners.get(rid)
+            _require(
+                partner is None or partner in ids,
+                f"Problem.locked_routes[{vehicle_id!r}] holds {rid!r} without its chain "
+                f"partner {partner!r}",
+            )
 
 
 def _check_visits(owner: str, visits: tuple[Visit, ...], request_ids: set[str]) -> None:

@@ -52,6 +52,14 @@ class Code(StrEnum):
     UNSERVED_TWICE = "unserved_twice"
     MISSING = "missing"
     MUST_SERVE = "must_serve"
+    CHAIN_SPLIT = "chain_split"
+    """A chain's two requests on different vehicles, or only one of them served."""
+    CHAIN_ORDER = "chain_order"
+    """The companion's ride not inside the main ride (e.g. the daycare after the course)."""
+    CHAIN_WINDOW = "chain_window"
+    """A companion's stop outside its window (the daycare closed)."""
+    COMPANION_RIDE_TIME = "companion_ride_time"
+    """The companion rides longer than its cap."""
     TOTALS = "totals"
     OBJECTIVE = "objective"
 
@@ -93,6 +101,7 @@ def check(problem: Problem, solution: Solution) -> list[Violation]:
             continue
         out.extend(_check_pair(problem, solution, request, stops))
         served.add(rid)
+    out.extend(_check_chains(problem, solution, where))
     out.extend(_check_unserved(problem, solution, served))
     out.extend(_check_locked_routes(problem, solution))
     if solution.objective != ObjectiveParts():  # all zero: not reported, not judged
@@ -175,7 +184,8 @@ def _check_window(problem: Problem, vid: str, stop: Stop) -> Iterator[Violation]
     window: TimeWindow | None = request.pickup_window if is_pickup else request.dropoff_window
     if window is not None and not window.contains(stop.service_start):
         msg = f"{stop.kind} of {request.id!r} at {stop.service_start}, outside {window}"
-        yield Violation(Code.TIME_WINDOW, msg, vid, request.id)
+        code = Code.TIME_WINDOW if request.companion_of is None else Code.CHAIN_WINDOW
+        yield Violation(code, msg, vid, request.id)
 
 
 def _check_loads(problem: Problem, vehicle: Vehicle, route: Route) -> Iterator[Violation]:
@@ -261,7 +271,43 @@ def _check_pair(
     ride = dropoff.service_start - pickup.departure
     if request.max_ride_seconds is not None and ride > request.max_ride_seconds:
         msg = f"{rid!r} rides {ride} s, limit {request.max_ride_seconds}"
-        yield Violation(Code.RIDE_TIME, msg, vid, rid)
+        code = Code.RIDE_TIME if request.companion_of is None else Code.COMPANION_RIDE_TIME
+        yield Violation(code, msg, vid, rid)
+
+
+def _check_chains(
+    problem: Problem, solution: Solution, where: dict[str, list[tuple[int, int, Stop]]]
+) -> Iterator[Violation]:
+    """Each chain: both served by one route or neither, the companion's stops inside the main ride.
+
+    Positions in the route decide the order, not times: a chain's shared
+    stops (home) are visited at the same moment.
+    """
+    for main_id, companion_id in problem.companions.items():
+        main, companion = where.get(main_id, []), where.get(companion_id, [])
+        if not main and not companion:
+            continue
+        if not main or not companion:
+            served, missing = (main_id, companion_id) if main else (companion_id, main_id)
+            msg = f"chain {main_id!r}/{companion_id!r}: {served!r} served without {missing!r}"
+            yield Violation(Code.CHAIN_SPLIT, msg, None, main_id)
+            continue
+        routes = {k for k, _, _ in main + companion}
+        if len(routes) > 1:
+            names = sorted(solution.routes[k].vehicle_id for k in routes)
+            msg = f"chain {main_id!r}/{companion_id!r} is split over {names}"
+            yield Violation(Code.CHAIN_SPLIT, msg, None, main_id)
+            continue
+        vid = solution.routes[routes.pop()].vehicle_id
+        at = {(s.request_id, s.kind): i for _, i, s in main + companion}
+        mp, md = at.get((main_id, StopKind.PICKUP)), at.get((main_id, StopKind.DROPOFF))
+        cp, cd = at.get((companion_id, StopKind.PICKUP)), at.get((companion_id, StopKind.DROPOFF))
+        if None in (mp, md, cp, cd):
+            continue  # half-served: reported per request
+        assert mp is not None and md is not None and cp is not None and cd is not None
+        if not (mp < cp and cd < md):
+            msg = f"{companion_id!r} does not ride inside {main_id!r} on {vid!r}"
+            yield Violation(Code.CHAIN_ORDER, msg, vid, companion_id)
 
 
 def _check_unserved(problem: Problem, solution: Solution, served: set[str]) -> Iterator[Violation]:

@@ -17,6 +17,8 @@ from collections.abc import Sequence
 
 from solver._structural import alone
 from solver._structural import structural_feasible as structural_feasible
+from solver.chains import chain_visits
+from solver.chains import via_kind
 from solver.insertion import Insertion
 from solver.insertion import RouteState
 from solver.insertion import best_insertions
@@ -25,6 +27,7 @@ from solver.insertion import probes
 from solver.insertion import route_states
 from solver.problem import Problem
 from solver.problem import Request
+from solver.problem import StopKind
 from solver.problem import Vehicle
 from solver.schedule import RouteInfeasible
 from solver.schedule import RouteIssue
@@ -58,12 +61,55 @@ def explain_unserved(
         if request is None:
             raise ValueError(f"unserved_ids holds unknown request {rid!r}")
         capable = [v for v in problem.vehicles if v.id in feasible[rid]]
+        chain = problem.chain_of.get(rid)
+        if chain is not None and capable and all(feasible[x] for x in chain):
+            found = _chain_alone(problem, *chain)
+            if found is not None:
+                out.append(Unserved(rid, UnservedReason.CHAIN_NO_VEHICLE, found))
+                continue
         if capable:
             states = states if states is not None else route_states(problem, routes)
             out.append(_layer2(problem, request, capable, states))
         else:
             out.append(_layer1(problem, request))
     return tuple(out)
+
+
+def _chain_alone(problem: Problem, main_id: str, companion_id: str) -> dict[str, int | str] | None:
+    """If no vehicle can drive the chain alone: the facts for the message, else None.
+
+    Details: both ids, the via stop's kind and window (the daycare's opening
+    hours) and location, the main ride's window at its other end (the course's
+    start) and location, and the closest miss in seconds.
+    """
+    chain = chain_visits(main_id, companion_id)
+    fails = []
+    for v in problem.vehicles:
+        result = schedule_route(problem, v, chain)
+        if not isinstance(result, RouteInfeasible):
+            return None
+        fails.append(result)
+    closest = min(fails, key=_miss)
+    main, companion = problem.request_by_id[main_id], problem.request_by_id[companion_id]
+    kind = via_kind(main, companion)
+    there = kind is StopKind.DROPOFF
+    via_window = companion.dropoff_window if there else companion.pickup_window
+    main_window = main.dropoff_window if there else main.pickup_window
+    details: dict[str, int | str] = {
+        "main_request_id": main_id,
+        "companion_request_id": companion_id,
+        "via_kind": str(kind),
+        "via_location": companion.dropoff if there else companion.pickup,
+        "main_location": main.dropoff if there else main.pickup,
+        "vehicle_id": closest.vehicle_id,
+        "constraint": str(closest.reason),
+        "late_seconds": _miss(closest),
+    }
+    if via_window is not None:
+        details |= {"via_earliest": via_window.earliest, "via_latest": via_window.latest}
+    if main_window is not None:
+        details |= {"main_earliest": main_window.earliest, "main_latest": main_window.latest}
+    return details
 
 
 def _miss(fail: RouteInfeasible) -> int:

@@ -224,6 +224,46 @@ def best_insertions(
     return out
 
 
+CHAIN_TRIES = 8
+"""Insertions of a chain's main request tried when inserting the whole chain."""
+
+
+def rank_chain_insertions(
+    problem: Problem, routes: Sequence[Route], main_id: str, limit: int = 3
+) -> list[Insertion]:
+    """Cheap feasible ways to add a whole chain (main request and companion) to one route.
+
+    The ``CHAIN_TRIES`` cheapest insertions of the main request, each with the
+    companion's cheapest insertion inside the main ride on the same route;
+    a search, not a proof: an empty list does not mean the chain cannot fit.
+    The positions in the result are the main request's; ``routes`` must not
+    hold the chain already.
+    """
+    companion_id = problem.companions[main_id]
+    companion = problem.request_by_id[companion_id]
+    before = route_states(problem, routes)
+    out: list[Insertion] = []
+    for first in rank_insertions(problem, routes, main_id, limit=CHAIN_TRIES):
+        vehicle, frozen = problem.vehicle_by_id[first.vehicle_id], before[first.vehicle_id].frozen
+        s = _state(problem, vehicle, visits_of(first.route), frozen)
+        if s is None:
+            continue
+        for _, _, i, j in sorted(_candidates(problem, s, companion)):
+            trial = insert_visits(s.visits, companion_id, i, j)
+            mp = trial.index(Visit(main_id, StopKind.PICKUP))
+            md = trial.index(Visit(main_id, StopKind.DROPOFF))
+            cp = trial.index(Visit(companion_id, StopKind.PICKUP))
+            cd = trial.index(Visit(companion_id, StopKind.DROPOFF))
+            if not (mp < cp and cd < md):
+                continue
+            new = schedule_route(problem, s.vehicle, trial)
+            if isinstance(new, Route):
+                out.append(_describe(before[first.vehicle_id], new, main_id, mp, md - 1))
+                break
+    out.sort(key=lambda x: (x.extra_drive_seconds, x.vehicle_id))
+    return out[:limit]
+
+
 def cheapest_fit(
     problem: Problem, states: dict[str, RouteState], request: Request, vehicle_ids: set[str]
 ) -> tuple[int, str] | None:
@@ -313,8 +353,12 @@ def greedy_construct(problem: Problem, regret: int = 0) -> tuple[Route, ...]:
         if state is not None:
             states[v.id] = state
     locked = {x.request_id for visits in problem.locked_routes.values() for x in visits}
-    pending = sorted((r for r in problem.requests if r.id not in locked), key=_urgency)
+    chained = problem.chain_of
+    pending = sorted(
+        (r for r in problem.requests if r.id not in locked and r.id not in chained), key=_urgency
+    )
     allowed = structural_feasible(problem)
+    _insert_chains(problem, states, [m for m in problem.companions if m not in locked])
     if regret:
         _regret(problem, states, pending, allowed, regret)
     else:
@@ -324,6 +368,19 @@ def greedy_construct(problem: Problem, regret: int = 0) -> tuple[Route, ...]:
             if found:
                 _insert(problem, states, r.id, min(found))
     return tuple(s.route for s in states.values() if s.route is not None)
+
+
+def _insert_chains(problem: Problem, states: dict[str, RouteState], main_ids: list[str]) -> None:
+    """Chains first (two requests placed together are the harder fit), by urgency."""
+    for main_id in sorted(main_ids, key=lambda m: _urgency(problem.request_by_id[m])):
+        routes = [s.route for s in states.values() if s.route is not None]
+        options = rank_chain_insertions(problem, routes, main_id, limit=1)
+        if options:
+            best = options[0]
+            s = states[best.vehicle_id]
+            states[best.vehicle_id] = (
+                _state(problem, s.vehicle, visits_of(best.route), s.frozen) or s
+            )
 
 
 # An option: (weighted cost, extra driving, vehicle id, pick-up index, drop-off index).

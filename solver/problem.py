@@ -176,6 +176,13 @@ class Request:
         forbidden_vehicles: Vehicle ids that must not serve it.
         must_serve: If True the request is not optional; use only after the
             caller has checked that it can be served.
+        companion_of: Id of the request this one rides inside, making the two
+            a chain: a companion (e.g. the child dropped at the daycare on the
+            parent's way to the course, or collected there on the way back)
+            is served by the same vehicle as its main request or neither is,
+            and its ride lies within the main ride (main pick-up first, main
+            drop-off last). Its own windows are the via stop's opening hours,
+            its ``max_ride_seconds`` bounds the companion's time in the car.
     """
 
     id: str
@@ -194,6 +201,7 @@ class Request:
     locked_vehicle: str | None = None
     forbidden_vehicles: frozenset[str] = frozenset()
     must_serve: bool = False
+    companion_of: str | None = None
 
     def __post_init__(self) -> None:
         _require(
@@ -382,6 +390,19 @@ class Problem:
     def fair_share(self) -> int:
         """Requests per vehicle if the day were spread evenly, rounded up (``Weights.workload``)."""
         return -(-len(self.requests) // max(1, len(self.vehicles)))
+
+    @cached_property
+    def companions(self) -> Mapping[str, str]:
+        """Main request id -> its companion's id, for every chain."""
+        return {r.companion_of: r.id for r in self.requests if r.companion_of is not None}
+
+    @cached_property
+    def chain_of(self) -> Mapping[str, tuple[str, str]]:
+        """Request id -> (main id, companion id) of its chain, for both members."""
+        out = {}
+        for main, companion in self.companions.items():
+            out[main] = out[companion] = (main, companion)
+        return out
 
     @cached_property
     def vehicle_by_id(self) -> Mapping[str, Vehicle]:

@@ -33,6 +33,9 @@ class UnservedReason(StrEnum):
     """Every capable driver has reached a per-driver cap (rides, night rides)."""
     CONFLICT = "conflict"
     """It fits a driver alone, but not next to the rides already planned."""
+    CHAIN_NO_VEHICLE = "chain_no_vehicle"
+    """Each part of a chain fits a driver alone, but no driver can make both (e.g. the
+    daycare opens at 07:00 and the course starts at 07:30 too far away)."""
     NOT_WORTH = "not_worth"
     """It could be inserted, but the detour costs more than its priority allows."""
 

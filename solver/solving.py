@@ -25,6 +25,7 @@ from solver.check import Code
 from solver.check import check
 from solver.explain import explain_unserved
 from solver.insertion import greedy_construct
+from solver.insertion import rank_chain_insertions
 from solver.insertion import rank_insertions
 from solver.objective import objective_parts
 from solver.params import FirstSolution
@@ -194,9 +195,22 @@ def _insert_unserved(
     w = problem.weights
     served = {rid for route in routes for rid in route.request_ids}
     modelled = set(prep.model_ids)
-    missing = [r for r in problem.requests if r.id in modelled and r.id not in served]
+    missing = [
+        r
+        for r in problem.requests
+        if r.id in modelled and r.id not in served and r.companion_of is None
+    ]
     for request in sorted(missing, key=lambda r: -w.penalty(r.priority)):
-        options = rank_insertions(problem, routes, request.id, limit=1)
+        companion_id = problem.companions.get(request.id)
+        penalty = w.penalty(request.priority)
+        if companion_id is None:
+            options = rank_insertions(problem, routes, request.id, limit=1)
+        elif companion_id in modelled and companion_id not in served:
+            # A chain goes in whole or not at all.
+            options = rank_chain_insertions(problem, routes, request.id, limit=1)
+            penalty += w.penalty(problem.request_by_id[companion_id].priority)
+        else:
+            continue
         if not options:
             continue
         best = options[0]
@@ -204,7 +218,7 @@ def _insert_unserved(
         extra = w.travel_time * best.extra_drive_seconds + w.distance * best.extra_distance_metres
         if best.vehicle_id not in used:
             extra += problem.vehicle_by_id[best.vehicle_id].fixed_cost
-        if extra < w.penalty(request.priority):
+        if extra < penalty:
             others = tuple(r for r in routes if r.vehicle_id != best.vehicle_id)
             routes = _in_vehicle_order(problem, (*others, best.route))
     return routes

@@ -97,3 +97,43 @@ def random_order(rng: random.Random, reqs: Sequence[Request]) -> tuple[Visit, ..
         i = order.index(Visit(r.id, StopKind.PICKUP))
         order.insert(rng.randint(i + 1, len(order)), Visit(r.id, StopKind.DROPOFF))
     return tuple(order)
+
+
+def chain_day(vehicles: int = 6) -> tuple[Problem, dict[str, tuple[Visit, ...]]]:
+    """30 needs, 10 of them with a daycare stop, and a hand-made plan serving all of them.
+
+    Places on a line 5 minutes apart, drivers at home at 0 with 4 seats and
+    one child seat. Five neighbourhoods ``k``: the parent lives at ``a``, the
+    daycare is at ``a + 1`` (open 07:00-14:00), the course at ``c`` starts at
+    07:45 and ends at 13:00. Each has a morning chain (home -> daycare ->
+    course, the child boards with the parent) and an afternoon one (course ->
+    daycare -> home, the child boards at the daycare), and four plain needs
+    sharing the drives. The plan uses vehicles 0-4; further vehicles are spare.
+    """
+    step = 300
+    morning, afternoon = (7.25, 7.75), (13.0, 13.33)
+    reqs: list[Request] = []
+    plan: dict[str, tuple[Visit, ...]] = {}
+    for k in range(5):
+        a, c = 1 + k % 2, 6 + k % 3
+        d = a + 1
+        ride = {"max_ride_seconds": 75 * 60}
+        child: dict[str, Any] = {"child_seats": 1, "max_ride_seconds": 20 * 60}
+        daycare = (7.0, 14.0)
+        reqs += [
+            request(f"m{k}", a, c, dropoff_window=morning, **ride),
+            request(f"k{k}", a, d, dropoff_window=daycare, companion_of=f"m{k}", **child),
+            request(f"p{k}", a, c, dropoff_window=morning, **ride),
+            request(f"q{k}", d + 1, c, dropoff_window=morning, **ride),
+            request(f"e{k}", c, a, pickup_window=afternoon, **ride),
+            request(f"j{k}", d, a, pickup_window=daycare, companion_of=f"e{k}", **child),
+            request(f"s{k}", c, d + 2, pickup_window=afternoon, **ride),
+            request(f"t{k}", d + 1, 0, pickup_window=(13.0, 14.0), **ride),
+        ]
+        plan[f"v{k}"] = visits(
+            *("m+", "k+", "p+", "k-", "q+", "m-", "p-", "q-"),
+            *("e+", "s+", "s-", "t+", "j+", "j-", "e-", "t-"),
+        )
+        plan[f"v{k}"] = tuple(Visit(f"{x.request_id}{k}", x.kind) for x in plan[f"v{k}"])
+    fleet = [vehicle(f"v{k}", seats=4, child_seats=1) for k in range(vehicles)]
+    return Problem(tuple(fleet), tuple(reqs), line_matrix(12, step)), plan
